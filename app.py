@@ -1,0 +1,43 @@
+"""DPRK–Russia Alignment Monitor: navigation, data loading and the filters every page shares."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from components.data import load_current_dataset, show_data_error
+from components.filters import sidebar_filters
+from monitor import DataValidationError
+from monitor.filtering import apply_filters
+
+PAGES = Path(__file__).parent / "pages"
+
+st.set_page_config(
+    page_title="DPRK–Russia Alignment Monitor",
+    page_icon=str(Path(__file__).parent / "static" / "icon.png"),
+    layout="wide",
+)
+
+navigation = st.navigation(
+    [
+        st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page(PAGES / "timeline.py", title="Timeline 1953–2025", icon=":material/timeline:", url_path="timeline"),
+        st.Page(PAGES / "map.py", title="Map", icon=":material/map:", url_path="map"),
+        st.Page(PAGES / "figures.py", title="Troop figures by source", icon=":material/groups:", url_path="figures"),
+        st.Page(
+            PAGES / "explorer.py", title="Claims and events explorer", icon=":material/table_view:", url_path="explorer"
+        ),
+        st.Page(PAGES / "sources.py", title="Sources and method", icon=":material/menu_book:", url_path="sources"),
+    ]
+)
+
+loaded = load_current_dataset()
+if isinstance(loaded, DataValidationError):
+    show_data_error(loaded)
+    st.stop()
+
+view = apply_filters(loaded, sidebar_filters(loaded))
+st.sidebar.caption(view.summary)
+st.session_state["view"] = view
+navigation.run()

@@ -1,0 +1,1 @@
+"""Streamlit-side building blocks: chart builders (DataFrames in, figures out) and small renderers."""

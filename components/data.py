@@ -1,0 +1,34 @@
+"""Load the dataset once per process and data folder, and show data errors instead of tracebacks."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from monitor import Dataset, DataValidationError, data_dir, load_dataset
+
+MAX_PROBLEMS_SHOWN = 200
+
+
+@st.cache_data(show_spinner=False)
+def _load(folder: str) -> Dataset | DataValidationError:
+    # The folder is the cache key, so MONITOR_DATA_DIR switches datasets without a restart.
+    try:
+        return load_dataset(folder)
+    except DataValidationError as error:
+        return error
+
+
+def load_current_dataset() -> Dataset | DataValidationError:
+    """The validated dataset of the configured folder, or the error listing every problem."""
+    with st.spinner("Loading and validating the data…"):
+        return _load(str(data_dir()))
+
+
+def show_data_error(error: DataValidationError) -> None:
+    """Every problem as file:row:column, in a code block (plain text, never HTML)."""
+    st.error(
+        f"The data in `{data_dir()}` did not pass validation: {len(error.problems)} problem(s). "
+        "Fix them and reload the page. Each line reads file:row:column: message (the header is row 1).",
+        icon=":material/error:",
+    )
+    st.code(error.report(limit=MAX_PROBLEMS_SHOWN), language=None)

@@ -1,0 +1,84 @@
+"""The sidebar filters every page shares. Each widget is bound to the URL, so a link reopens the view."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from monitor.filtering import ALL_PERIOD, CUSTOM_PERIOD, Filters, period_bounds, period_label, period_options
+from monitor.loading import Dataset
+from monitor.schema import EVENT_CATEGORIES, FIRST_DATE, LAST_DATE
+
+FULL_RANGE = (FIRST_DATE.date(), LAST_DATE.date())
+DEFAULTS = {"actor": [], "period": ALL_PERIOD, "category": [], "dates": FULL_RANGE}
+
+
+def reset_filters() -> None:
+    for key, value in DEFAULTS.items():
+        st.session_state[key] = value
+
+
+def _actor_options(dataset: Dataset) -> tuple[list[str], dict[str, str]]:
+    actors = dataset.actors.assign(is_state=dataset.actors["kind"] == "state")
+    ordered = actors.sort_values(["is_state", "name"], ascending=[False, True])
+    names = dict(zip(ordered["actor_id"], ordered["name"], strict=True))
+    return list(ordered["actor_id"]), names
+
+
+def sidebar_filters(dataset: Dataset) -> Filters:
+    """Draw the filters in the sidebar and return what they select."""
+    options, names = _actor_options(dataset)
+    with st.sidebar:
+        st.header("Filters", divider="gray")
+        actors = st.multiselect(
+            "Actors",
+            options,
+            key="actor",
+            bind="query-params",
+            format_func=lambda actor_id: names.get(actor_id, actor_id),
+            placeholder="All actors",
+            help="An event matches when any of its actors is selected. A state includes its people and agencies.",
+        )
+        period = st.selectbox(
+            "Period",
+            period_options(),
+            key="period",
+            bind="query-params",
+            format_func=period_label,
+            help="Pick a decade, a year or a month (type to search, e.g. 'October 2024'), or custom dates.",
+        )
+        if period == CUSTOM_PERIOD:
+            chosen = st.date_input(
+                "From – to",
+                value=FULL_RANGE,
+                min_value=FULL_RANGE[0],
+                max_value=FULL_RANGE[1],
+                key="dates",
+                bind="query-params",
+                format="YYYY-MM-DD",
+            )
+            start, end = _range_from(chosen)
+        else:
+            start, end = period_bounds(period)
+        categories = st.multiselect(
+            "Event categories",
+            list(EVENT_CATEGORIES),
+            key="category",
+            bind="query-params",
+            placeholder="All categories",
+        )
+        st.button("Reset filters", on_click=reset_filters, icon=":material/restart_alt:", width="stretch")
+    return Filters(actors=tuple(actors), start=start, end=end, categories=tuple(categories))
+
+
+def _range_from(chosen: object) -> tuple:
+    import pandas as pd
+
+    if isinstance(chosen, tuple | list) and len(chosen) == 2:
+        return pd.Timestamp(chosen[0]), pd.Timestamp(chosen[1])
+    if isinstance(chosen, tuple | list) and len(chosen) == 1:
+        return pd.Timestamp(chosen[0]), pd.Timestamp(chosen[0])
+    if isinstance(chosen, dt.date):
+        return pd.Timestamp(chosen), pd.Timestamp(chosen)
+    return FIRST_DATE, LAST_DATE

@@ -1,0 +1,90 @@
+"""Excerpt audit: every quoted excerpt must appear in the text of the source it is attributed to."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from monitor.loading import FIRST_DATA_ROW, Dataset
+
+_QUOTE_MARKS = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+    }
+)
+_WHITE_SPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Fold white space and curly quotes only: anything else must match to the letter."""
+    return _WHITE_SPACE.sub(" ", text.translate(_QUOTE_MARKS)).strip()
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    checked: int
+    unchecked: int
+    misses: list[str]
+
+    @property
+    def passed(self) -> bool:
+        return not self.misses
+
+
+def excerpts_with_sources(dataset: Dataset) -> pd.DataFrame:
+    """Each non-empty excerpt with the file, row and source it is attributed to."""
+    events = dataset.events.loc[dataset.events["excerpt"].notna()]
+    claims = dataset.claims.loc[dataset.claims["excerpt"].notna()]
+    quoted = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "file": "events.csv",
+                    "row": events.index + FIRST_DATA_ROW,
+                    "source_id": events["source_ids"].str[0],
+                    "excerpt": events["excerpt"],
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "file": "claims.csv",
+                    "row": claims.index + FIRST_DATA_ROW,
+                    "source_id": claims["source_id"],
+                    "excerpt": claims["excerpt"],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    text_refs = dataset.sources.set_index("source_id")["text_ref"]
+    return quoted.assign(text_ref=quoted["source_id"].map(text_refs))
+
+
+def audit_excerpts(dataset: Dataset, texts_dir: str | Path) -> AuditResult:
+    """Check each excerpt whose source has a ``text_ref`` against that text file."""
+    folder = Path(texts_dir)
+    quoted = excerpts_with_sources(dataset)
+    checkable = quoted.loc[quoted["text_ref"].notna()]
+    texts: dict[str, str | None] = {}
+    misses = []
+    for item in checkable.itertuples(index=False):
+        if item.text_ref not in texts:
+            path = folder / item.text_ref
+            texts[item.text_ref] = normalise(path.read_text(encoding="utf-8")) if path.is_file() else None
+        text = texts[item.text_ref]
+        where = f"{item.file}:{item.row}:excerpt"
+        if text is None:
+            misses.append(f"{where}: text '{item.text_ref}' of source '{item.source_id}' not found in {folder}")
+        elif normalise(item.excerpt) not in text:
+            misses.append(f"{where}: not found in '{item.text_ref}' (source '{item.source_id}'): {item.excerpt!r}")
+    return AuditResult(checked=len(checkable), unchecked=len(quoted) - len(checkable), misses=misses)

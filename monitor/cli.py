@@ -1,0 +1,83 @@
+"""Command line: ``python -m monitor validate|audit|datapackage [DATA_DIR]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from monitor.audit import audit_excerpts
+from monitor.config import DATA_DIR_VARIABLE, data_dir
+from monitor.datapackage import render_datapackage
+from monitor.errors import DataValidationError
+from monitor.loading import Dataset, load_dataset
+
+
+def _load(folder: Path) -> Dataset | None:
+    try:
+        return load_dataset(folder)
+    except DataValidationError as error:
+        print(error.report(), file=sys.stderr)
+        print(f"{len(error.problems)} problem(s) in {folder}", file=sys.stderr)
+        return None
+
+
+def validate(folder: Path) -> int:
+    dataset = _load(folder)
+    if dataset is None:
+        return 1
+    counts = ", ".join(
+        f"{len(dataset.table(name))} {name}" for name in ("events", "claims", "sources", "actors", "places")
+    )
+    print(f"{folder}: valid (version {dataset.version}): {counts}")
+    return 0
+
+
+def audit(folder: Path, texts: Path) -> int:
+    dataset = _load(folder)
+    if dataset is None:
+        return 1
+    result = audit_excerpts(dataset, texts)
+    for miss in result.misses:
+        print(miss, file=sys.stderr)
+    print(
+        f"excerpt audit: {result.checked - len(result.misses)} of {result.checked} found in their texts; "
+        f"{result.unchecked} excerpt(s) have no stored text to check against"
+    )
+    return 0 if result.passed else 1
+
+
+def datapackage(folder: Path, check: bool) -> int:
+    target = folder / "datapackage.json"
+    expected = render_datapackage(folder)
+    if check:
+        current = target.read_text(encoding="utf-8") if target.is_file() else ""
+        if current != expected:
+            print(f"{target} is out of date: run python -m monitor datapackage", file=sys.stderr)
+            return 1
+        print(f"{target} matches the schema")
+        return 0
+    target.write_text(expected, encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m monitor", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    folder_help = f"data folder (default: ${DATA_DIR_VARIABLE} or ./data)"
+    validate_parser = commands.add_parser("validate", help="check every table; exit 1 on any problem")
+    validate_parser.add_argument("data_dir", nargs="?", type=Path, help=folder_help)
+    audit_parser = commands.add_parser("audit", help="check excerpts against their sources' texts")
+    audit_parser.add_argument("data_dir", nargs="?", type=Path, help=folder_help)
+    audit_parser.add_argument("--texts", type=Path, required=True, help="folder of source texts (text_ref)")
+    package_parser = commands.add_parser("datapackage", help="write datapackage.json from the schema")
+    package_parser.add_argument("data_dir", nargs="?", type=Path, help=folder_help)
+    package_parser.add_argument("--check", action="store_true", help="fail if the file differs instead of writing")
+    args = parser.parse_args(argv)
+    folder = args.data_dir or data_dir()
+    if args.command == "validate":
+        return validate(folder)
+    if args.command == "audit":
+        return audit(folder, args.texts)
+    return datapackage(folder, args.check)

@@ -1,0 +1,166 @@
+"""Generated views of the schema: the Frictionless Data Package descriptor and the data dictionary."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+
+from monitor.schema import LIST_SEPARATOR, TABLES, TableSpec
+
+PACKAGE_NAME = "dprk-russia-alignment-monitor"
+PACKAGE_TITLE = "DPRK-Russia Alignment Monitor"
+_FRICTIONLESS_TYPES = {
+    "string": "string",
+    "url": "string",
+    "list": "string",
+    "date": "date",
+    "integer": "integer",
+    "number": "number",
+    "boolean": "boolean",
+}
+_VERSION_HEADING = re.compile(r"^##\s+\[?(\d+\.\d+\.\d+)\]?")
+
+
+def changelog_version(changelog: Path) -> str:
+    """The newest version named by a ``## x.y.z`` heading of the changelog."""
+    if changelog.is_file():
+        for line in changelog.read_text(encoding="utf-8").splitlines():
+            match = _VERSION_HEADING.match(line)
+            if match:
+                return match.group(1)
+    return "0.0.0"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def column_constraints(column: pa.Column) -> dict[str, Any]:
+    """Frictionless constraints read off the pandera column's own checks."""
+    constraints: dict[str, Any] = {"required": not column.nullable}
+    if column.unique:
+        constraints["unique"] = True
+    for check in column.checks:
+        stats = check.statistics or {}
+        if "allowed_values" in stats:
+            constraints["enum"] = list(stats["allowed_values"])
+        if stats.get("min_value") is not None and check.name != "str_length":
+            constraints["minimum"] = _plain(stats["min_value"])
+        if stats.get("max_value") is not None:
+            key = "maxLength" if check.name == "str_length" else "maximum"
+            constraints[key] = _plain(stats["max_value"])
+        if "pattern" in stats:
+            # Frictionless patterns are implicitly anchored.
+            constraints["pattern"] = str(stats["pattern"]).removeprefix("^").removesuffix("$")
+    return constraints
+
+
+def _field(spec: TableSpec, name: str) -> dict[str, Any]:
+    column = spec.schema.columns[name]
+    kind = column.metadata["kind"]
+    field: dict[str, Any] = {
+        "name": name,
+        "type": _FRICTIONLESS_TYPES[kind],
+        "description": column.description,
+        "constraints": column_constraints(column),
+    }
+    if kind == "url":
+        field["format"] = "uri"
+    if kind == "boolean":
+        field["trueValues"], field["falseValues"] = ["true"], ["false"]
+    if kind == "list":
+        field["description"] += f" Items are separated by '{LIST_SEPARATOR}'."
+    return field
+
+
+def _foreign_keys(spec: TableSpec) -> list[dict[str, Any]]:
+    keys = []
+    for name, column in spec.schema.columns.items():
+        target = column.metadata.get("references")
+        if not target or column.metadata["kind"] == "list":
+            continue  # Frictionless keys cannot name the items of a ';' list
+        table, target_column = target.split(".")
+        resource = "" if table == spec.name else table
+        keys.append({"fields": name, "reference": {"resource": resource, "fields": target_column}})
+    return keys
+
+
+def build_datapackage(version: str) -> dict[str, Any]:
+    """The Frictionless Data Package descriptor for every table, from the schema alone."""
+    resources = []
+    for spec in TABLES.values():
+        table_schema: dict[str, Any] = {
+            "fields": [_field(spec, name) for name in spec.columns],
+            "primaryKey": spec.primary_key,
+            "missingValues": [""],
+        }
+        foreign_keys = _foreign_keys(spec)
+        if foreign_keys:
+            table_schema["foreignKeys"] = foreign_keys
+        resources.append(
+            {
+                "name": spec.name,
+                "path": spec.file_name,
+                "title": spec.title,
+                "description": spec.description,
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": table_schema,
+            }
+        )
+    return {
+        "profile": "tabular-data-package",
+        "name": PACKAGE_NAME,
+        "title": PACKAGE_TITLE,
+        "version": version,
+        "description": (
+            "Dated events and reported figures on North Korea-Russia relations, 1953-2025. "
+            "Contested figures are recorded as claims with their claimant, never as facts."
+        ),
+        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
+        "resources": resources,
+    }
+
+
+def render_datapackage(data_folder: Path) -> str:
+    """The descriptor text for a data folder, versioned by its CHANGELOG.md."""
+    descriptor = build_datapackage(changelog_version(data_folder / "CHANGELOG.md"))
+    return json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
+
+
+def data_dictionary() -> pd.DataFrame:
+    """One row per column of every table: the data dictionary page shows exactly this."""
+    rows = []
+    for spec in TABLES.values():
+        for name in spec.columns:
+            field = _field(spec, name)
+            constraints = dict(field["constraints"])
+            required = constraints.pop("required")
+            references = spec.schema.columns[name].metadata.get("references", "")
+            rows.append(
+                {
+                    "table": spec.file_name,
+                    "column": name,
+                    "type": spec.column_kind(name),
+                    "required": required,
+                    "rules": "; ".join(f"{key}: {_rule_text(value)}" for key, value in constraints.items()),
+                    "references": references,
+                    "description": field["description"],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _rule_text(value: Any) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)

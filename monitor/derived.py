@@ -1,0 +1,187 @@
+"""Tables derived from the filtered rows: what the pages chart and count. No Streamlit here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from monitor.loading import Dataset
+
+PERSONNEL_METRICS = ("troops_deployed", "troops_reconstruction", "workers", "killed", "wounded", "casualties")
+MOVEMENT_METRICS = ("troops_deployed", "troops_reconstruction", "workers")
+METRIC_LABELS = {
+    "troops_deployed": "Troops deployed",
+    "troops_reconstruction": "Reconstruction personnel (deminers, builders)",
+    "workers": "Workers",
+    "killed": "Killed",
+    "wounded": "Wounded",
+    "casualties": "Casualties (killed and wounded)",
+    "captured": "Captured",
+    "drones_launched": "Drones launched",
+    "artillery_shells": "Artillery shells",
+    "missiles": "Missiles",
+}
+QUALIFIER_WORDS = {
+    "about": "about",
+    "at_least": "at least",
+    "over": "over",
+    "up_to": "up to",
+    "range": "",
+    "exact": "",
+}
+ORIGIN_PLACE = "pyongyang"
+
+
+def format_figure(value_low: float, value_high: float, qualifier: str) -> str:
+    """A figure as a reader says it: 'over 11,000', '11,000–12,000', 'about 600'."""
+    figure = f"{value_low:,.0f}" if value_low == value_high else f"{value_low:,.0f}–{value_high:,.0f}"
+    word = QUALIFIER_WORDS.get(qualifier, "")
+    return f"{word} {figure}".strip()
+
+
+def date_label(start: pd.Timestamp, end: pd.Timestamp | None, precision: str) -> str:
+    """A date as precise as the sources allow: '19 Jun 2024', 'Oct 2024', '1995', '26 Jul – 18 Aug 2001'."""
+    formats = {"day": "%-d %b %Y", "month": "%b %Y", "year": "%Y"}
+    text = start.strftime(formats.get(precision, "%-d %b %Y"))
+    if end is not None and not pd.isna(end) and end != start:
+        text = f"{text} – {end.strftime(formats['day'])}"
+    return text
+
+
+def with_labels(dataset: Dataset, events: pd.DataFrame) -> pd.DataFrame:
+    """Events with their span end, a readable date and the place name, for charts and tables."""
+    places = dataset.places.set_index("place_id")["name"]
+    return events.assign(
+        span_end=dataset.event_span_end.loc[events.index],
+        when=[
+            date_label(start, end, precision)
+            for start, end, precision in zip(
+                events["date_start"], events["date_end"], events["date_precision"], strict=True
+            )
+        ],
+        place=events["place_id"].map(places),
+    )
+
+
+def claims_with_claimants(dataset: Dataset, claims: pd.DataFrame) -> pd.DataFrame:
+    """Claims with the claimant actor's name, state and colour, and the figure in words."""
+    actors = dataset.actors.set_index("actor_id")
+    state = claims["claimant_actor"].map(actors["state"]).fillna(claims["claimant_actor"])
+    own_colour = claims["claimant_actor"].map(actors["colour"])
+    source_names = dataset.sources.set_index("source_id")["publisher"]
+    return claims.assign(
+        claimant_name=claims["claimant_actor"].map(actors["name"]),
+        claimant_state=state,
+        colour=own_colour.fillna(state.map(actors["colour"])),
+        figure=[
+            format_figure(low, high, qualifier)
+            for low, high, qualifier in zip(claims["value_low"], claims["value_high"], claims["qualifier"], strict=True)
+        ],
+        read_in=claims["source_id"].map(source_names),
+    )
+
+
+def latest_by_claimant(claims: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """Each claimant's most recent figure for a metric (latest as-of date, then latest report)."""
+    rows = claims.loc[claims["metric"] == metric]
+    ordered = rows.sort_values(["as_of", "reported_on", "value_high"])
+    return ordered.groupby("claimant_actor", sort=False).tail(1).sort_values("value_high", ascending=False)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The spread of the latest figures for one metric, and who reports them."""
+
+    metric: str
+    low: float
+    high: float
+    claimants: tuple[str, ...]
+    first_as_of: pd.Timestamp
+    last_as_of: pd.Timestamp
+
+    @property
+    def text(self) -> str:
+        return format_figure(self.low, self.high, "exact" if self.low == self.high else "range")
+
+
+def headline(dataset: Dataset, claims: pd.DataFrame, metric: str = "troops_deployed") -> Headline | None:
+    latest = latest_by_claimant(claims, metric)
+    if latest.empty:
+        return None
+    names = dataset.actors.set_index("actor_id")["name"]
+    return Headline(
+        metric=metric,
+        low=float(latest["value_low"].min()),
+        high=float(latest["value_high"].max()),
+        claimants=tuple(latest["claimant_actor"].map(names).fillna(latest["claimant_actor"])),
+        first_as_of=latest["as_of"].min(),
+        last_as_of=latest["as_of"].max(),
+    )
+
+
+def place_event_counts(dataset: Dataset, events: pd.DataFrame) -> pd.DataFrame:
+    """Places named by the events, with how many events each has (most first)."""
+    counts = events["place_id"].value_counts().rename("events")
+    places = dataset.places.set_index("place_id").join(counts, how="inner")
+    return places.reset_index().sort_values("events", ascending=False, ignore_index=True)
+
+
+def movement_flows(dataset: Dataset, claims: pd.DataFrame) -> pd.DataFrame:
+    """People sent from North Korea, per destination and metric: the range of reported figures.
+
+    Only claims that name a place are drawn: a figure with no destination is not placed on the map.
+    """
+    moved = claims.loc[
+        claims["metric"].isin(MOVEMENT_METRICS) & claims["place_id"].notna() & (claims["subject"] == "PRK")
+    ]
+    columns = ["metric", "place_id", "lowest", "highest", "claims", "origin_lat", "origin_lon", "lat", "lon", "place"]
+    if moved.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = moved.groupby(["metric", "place_id"], as_index=False).agg(
+        lowest=("value_low", "min"), highest=("value_high", "max"), claims=("claim_id", "count")
+    )
+    places = dataset.places.set_index("place_id")
+    origin = places.loc[ORIGIN_PLACE] if ORIGIN_PLACE in places.index else None
+    return grouped.assign(
+        origin_lat=origin["lat"] if origin is not None else pd.NA,
+        origin_lon=origin["lon"] if origin is not None else pd.NA,
+        lat=grouped["place_id"].map(places["lat"]),
+        lon=grouped["place_id"].map(places["lon"]),
+        place=grouped["place_id"].map(places["name"]),
+    )[columns]
+
+
+def source_usage(dataset: Dataset) -> pd.DataFrame:
+    """Every source with how many events and claims cite it."""
+    event_citations = dataset.events["source_ids"].explode().value_counts()
+    claim_citations = dataset.claims["source_id"].value_counts()
+    sources = dataset.sources
+    return sources.assign(
+        events=sources["source_id"].map(event_citations).fillna(0).astype(int),
+        claims=sources["source_id"].map(claim_citations).fillna(0).astype(int),
+    )
+
+
+def event_sources(dataset: Dataset, event_id: str) -> pd.DataFrame:
+    """The sources of one event, in the order the event lists them."""
+    event = dataset.events.loc[dataset.events["event_id"] == event_id]
+    if event.empty:
+        return dataset.sources.iloc[0:0]
+    order = list(event.iloc[0]["source_ids"])
+    sources = dataset.sources.set_index("source_id").loc[order]
+    return sources.reset_index()
+
+
+def key_events(events: pd.DataFrame, since: str = "2024-01-01") -> pd.DataFrame:
+    """Milestones (importance 3) since a date: drawn as labelled lines on the figures chart."""
+    return events.loc[(events["importance"] == 3) & (events["date_start"] >= pd.Timestamp(since))]
+
+
+def event_lanes(dataset: Dataset, events: pd.DataFrame) -> pd.DataFrame:
+    """One row per (event, state lane): people and organisations are drawn in their state's lane."""
+    actors = dataset.actors.set_index("actor_id")
+    links = dataset.event_actors.loc[dataset.event_actors["event_id"].isin(events["event_id"])]
+    state = links["actor_id"].map(actors["state"]).fillna(links["actor_id"])
+    lanes = links.assign(lane=state.map(actors["name"]).fillna(state))[["event_id", "lane"]]
+    return lanes.drop_duplicates(ignore_index=True)

@@ -1,0 +1,50 @@
+"""Problems found in data files, each pinned to a file, a row and a column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one cell (or row, or file).
+
+    ``row`` counts the header as row 1, as a spreadsheet does, so the first data row is 2.
+    ``row`` is 0 and ``column`` is ``"*"`` when the problem concerns the whole file or row.
+    """
+
+    file: str
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.row}:{self.column}: {self.message}"
+
+
+class DataValidationError(Exception):
+    """Raised with every problem found, so a curator can fix them all in one pass."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(set(problems), key=_reading_order)
+        super().__init__(self.report())
+
+    def __reduce__(self) -> tuple[type, tuple[list[Problem]]]:
+        # Rebuild from the problems, not the message, so the error survives Streamlit's cache pickling.
+        return (type(self), (self.problems,))
+
+    def report(self, limit: int | None = None) -> str:
+        shown = self.problems if limit is None else self.problems[:limit]
+        lines = [str(problem) for problem in shown]
+        hidden = len(self.problems) - len(shown)
+        if hidden:
+            lines.append(f"... and {hidden} more problem(s)")
+        return "\n".join(lines)
+
+
+_FILE_ORDER = ("sources.csv", "actors.csv", "places.csv", "events.csv", "claims.csv")
+
+
+def _reading_order(problem: Problem) -> tuple[int, str, int, str, str]:
+    file_rank = _FILE_ORDER.index(problem.file) if problem.file in _FILE_ORDER else len(_FILE_ORDER)
+    return (file_rank, problem.file, problem.row, problem.column, problem.message)

@@ -1,0 +1,449 @@
+"""The data contract: one pandera schema per table, and nothing else that restates it.
+
+Validation (``monitor.loading``), the Frictionless descriptor (``monitor.datapackage``) and the
+data dictionary page are all generated from the objects defined here. Each column carries, in
+its pandera ``metadata``:
+
+* ``kind``: how the CSV text is parsed (string, url, date, integer, number, boolean, list);
+* ``references``: ``"table.column"`` whose values this column must name (cross-table check);
+* ``example``: a value used in the downloadable templates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+
+FIRST_DATE = pd.Timestamp("1953-01-01")
+LAST_DATE = pd.Timestamp("2025-12-31")
+LIST_SEPARATOR = ";"
+EXCERPT_MAX_CHARS = 200
+ID_PATTERN = r"^[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)*$"
+ID_MAX_CHARS = 64
+URL_PATTERN = r"^https?://[^\s<>\"]+$"
+COLOUR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
+# Parties to the Russia-Ukraine war: a figure from one of them is flagged as interested.
+PARTIES_TO_THE_WAR = ("PRK", "RUS", "UKR")
+
+SOURCE_KINDS = (
+    "news",
+    "op-ed",
+    "analysis",
+    "blog",
+    "official statement",
+    "state media",
+    "intelligence briefing",
+    "report",
+    "reference",
+)
+ACTOR_KINDS = ("state", "person", "organisation")
+PLACE_KINDS = ("city", "spaceport", "region", "border crossing", "site", "port")
+EVENT_CATEGORIES = (
+    "diplomacy",
+    "treaty",
+    "military",
+    "economy",
+    "commemoration",
+    "statement",
+    "context",
+)
+EVENT_STATUSES = ("confirmed", "reported", "disputed")
+DATE_PRECISIONS = ("day", "month", "year")
+METRICS = (
+    "troops_deployed",
+    "troops_reconstruction",
+    "workers",
+    "killed",
+    "wounded",
+    "casualties",
+    "captured",
+    "drones_launched",
+    "artillery_shells",
+    "missiles",
+)
+QUALIFIERS = ("about", "at_least", "over", "up_to", "range", "exact")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One CSV file of the dataset and the schema its rows must satisfy."""
+
+    name: str
+    file_name: str
+    primary_key: str
+    title: str
+    description: str
+    schema: pa.DataFrameSchema
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.schema.columns)
+
+    def column_kind(self, column: str) -> str:
+        return self.schema.columns[column].metadata["kind"]
+
+
+def _column(
+    kind: str,
+    description: str,
+    *,
+    required: bool = True,
+    checks: list[pa.Check] | None = None,
+    unique: bool = False,
+    references: str | None = None,
+    example: str = "",
+) -> pa.Column:
+    """A pandera column whose dtype follows from how its CSV text is parsed."""
+    dtypes: dict[str, Any] = {
+        "string": str,
+        "url": str,
+        "list": object,
+        "date": "datetime64[ns]",
+        "integer": "Int64",
+        "number": "Float64",
+        "boolean": "boolean",
+    }
+    all_checks = list(checks or [])
+    if kind == "url":
+        all_checks.append(pa.Check.str_matches(URL_PATTERN, error="must be an http(s) URL with no spaces"))
+    if kind == "date":
+        all_checks.append(
+            pa.Check.in_range(
+                FIRST_DATE,
+                LAST_DATE,
+                error=f"must be between {FIRST_DATE.date()} and {LAST_DATE.date()}",
+            )
+        )
+    metadata: dict[str, Any] = {"kind": kind, "example": example}
+    if references:
+        metadata["references"] = references
+    return pa.Column(
+        dtypes[kind],
+        checks=all_checks,
+        nullable=not required,
+        unique=unique,
+        description=description,
+        metadata=metadata,
+    )
+
+
+def _identifier(description: str, example: str) -> pa.Column:
+    return _column(
+        "string",
+        description,
+        unique=True,
+        checks=[
+            pa.Check.str_matches(ID_PATTERN, error="must be letters, digits, '-' or '_' (no spaces)"),
+            pa.Check.str_length(max_value=ID_MAX_CHARS, error=f"must be at most {ID_MAX_CHARS} characters"),
+        ],
+        example=example,
+    )
+
+
+def _one_of(values: tuple[str, ...]) -> pa.Check:
+    return pa.Check.isin(list(values), error=f"must be one of: {', '.join(values)}")
+
+
+def _excerpt(description: str) -> pa.Column:
+    return _column(
+        "string",
+        description,
+        required=False,
+        checks=[
+            pa.Check.str_length(
+                max_value=EXCERPT_MAX_CHARS,
+                error=f"must be at most {EXCERPT_MAX_CHARS} characters",
+            )
+        ],
+    )
+
+
+def _row_check(column: str, error: str, rule: Any) -> pa.Check:
+    """A rule across columns of one row, reported against ``column``."""
+    return pa.Check(rule, name=error, error=error, statistics={"column": column})
+
+
+def _date_matches_precision(frame: pd.DataFrame) -> pd.Series:
+    start = frame["date_start"]
+    precision = frame["date_precision"]
+    not_first_of_month = (precision == "month") & (start.dt.day != 1)
+    not_first_of_year = (precision == "year") & ((start.dt.day != 1) | (start.dt.month != 1))
+    return start.isna() | ~(not_first_of_month | not_first_of_year)
+
+
+def _qualifier_matches_values(frame: pd.DataFrame) -> pd.Series:
+    is_range = frame["value_low"] < frame["value_high"]
+    says_range = frame["qualifier"] == "range"
+    # A low above the high is reported by its own rule; do not report it twice.
+    consistent = (is_range == says_range) | (frame["value_low"] > frame["value_high"])
+    return frame["value_low"].isna() | frame["value_high"].isna() | consistent.fillna(True)
+
+
+SOURCES = TableSpec(
+    name="sources",
+    file_name="sources.csv",
+    primary_key="source_id",
+    title="Sources",
+    description="Every article, statement or reference a row of the dataset cites.",
+    schema=pa.DataFrameSchema(
+        {
+            "source_id": _identifier("Unique id of the source.", "reuters-2025-06-17-shoigu"),
+            "kind": _column("string", "What sort of source it is.", checks=[_one_of(SOURCE_KINDS)], example="news"),
+            "title": _column(
+                "string", "Title as published (or a neutral description when it has none).", example="Headline"
+            ),
+            "publisher": _column("string", "Outlet, agency or government that published it.", example="Reuters"),
+            "author": _column("string", "Named author(s), if any.", required=False),
+            "published": _column("date", "Publication date (YYYY-MM-DD).", required=False, example="2025-06-17"),
+            "url": _column(
+                "url",
+                "Public http(s) address; empty only when truly unknown.",
+                required=False,
+                example="https://example.org/article",
+            ),
+            "text_ref": _column(
+                "string",
+                "For the seed articles: the seed file's name, so the excerpt audit can find the text.",
+                required=False,
+            ),
+            "notes": _column("string", "What a reader should know about this source.", required=False),
+        },
+        strict=True,
+    ),
+)
+
+ACTORS = TableSpec(
+    name="actors",
+    file_name="actors.csv",
+    primary_key="actor_id",
+    title="Actors",
+    description="States, people and organisations named by events and claims.",
+    schema=pa.DataFrameSchema(
+        {
+            "actor_id": _identifier(
+                "Unique id: ISO 3166 alpha-3 for states (PRK, RUS), a slug for people and organisations.",
+                "PRK",
+            ),
+            "name": _column(
+                "string",
+                "Name in English; unique, as it labels charts and the shared URL.",
+                unique=True,
+                example="North Korea",
+            ),
+            "name_local": _column("string", "Name in the local script, where it helps.", required=False),
+            "kind": _column("string", "state, person or organisation.", checks=[_one_of(ACTOR_KINDS)], example="state"),
+            "state": _column(
+                "string",
+                "The state a person or organisation belongs to (a state's own id for a state).",
+                required=False,
+                references="actors.actor_id",
+                example="PRK",
+            ),
+            "colour": _column(
+                "string",
+                "Chart colour (#RRGGBB), colour-blind safe; set for states, inherited by their people.",
+                required=False,
+                checks=[pa.Check.str_matches(COLOUR_PATTERN, error="must be a colour like #1A2B3C")],
+                example="#D55E00",
+            ),
+            "description": _column("string", "Role or office, neutrally worded.", required=False),
+        },
+        checks=[
+            _row_check(
+                "state",
+                "a state's state must be its own id",
+                lambda f: (f["kind"] != "state") | (f["state"] == f["actor_id"]).fillna(False),
+            ),
+            _row_check(
+                "colour",
+                "a state, or an actor with no state, needs a colour",
+                lambda f: ((f["kind"] != "state") & f["state"].notna()) | f["colour"].notna(),
+            ),
+        ],
+        strict=True,
+    ),
+)
+
+PLACES = TableSpec(
+    name="places",
+    file_name="places.csv",
+    primary_key="place_id",
+    title="Places",
+    description="Where events happened, with coordinates for the map.",
+    schema=pa.DataFrameSchema(
+        {
+            "place_id": _identifier("Unique id of the place.", "pyongyang"),
+            "name": _column("string", "Name in English.", example="Pyongyang"),
+            "name_local": _column("string", "Name in the local script (평양, Пхеньян).", required=False),
+            "lat": _column(
+                "number",
+                "Latitude in decimal degrees (WGS 84); a region is drawn at its administrative centre.",
+                checks=[pa.Check.in_range(-90, 90, error="must be between -90 and 90")],
+                example="39.02",
+            ),
+            "lon": _column(
+                "number",
+                "Longitude in decimal degrees (WGS 84).",
+                checks=[pa.Check.in_range(-180, 180, error="must be between -180 and 180")],
+                example="125.75",
+            ),
+            "country": _column(
+                "string", "The state it lies in (actor id).", references="actors.actor_id", example="PRK"
+            ),
+            "kind": _column("string", "What sort of place.", checks=[_one_of(PLACE_KINDS)], example="city"),
+            "coords_source": _column(
+                "url", "Where the coordinates were read.", required=False, example="https://example.org/place"
+            ),
+            "notes": _column("string", "What the point stands for when it is not the place itself.", required=False),
+        },
+        strict=True,
+    ),
+)
+
+EVENTS = TableSpec(
+    name="events",
+    file_name="events.csv",
+    primary_key="event_id",
+    title="Events",
+    description="Dated events of the alignment, 1953-2025, in neutral words, each with its sources.",
+    schema=pa.DataFrameSchema(
+        {
+            "event_id": _identifier("Unique id of the event.", "treaty-2024-signed"),
+            "date_start": _column(
+                "date",
+                "First day of the event (YYYY-MM-DD); the 1st of the month or year when less precise.",
+                example="2024-06-19",
+            ),
+            "date_end": _column("date", "Last day, for events that span days.", required=False),
+            "date_precision": _column(
+                "string",
+                "How precisely the sources date it: day, month or year.",
+                checks=[_one_of(DATE_PRECISIONS)],
+                example="day",
+            ),
+            "title": _column("string", "Short neutral title (our words).", example="Treaty signed"),
+            "summary": _column("string", "One or two neutral sentences (our words).", example="Summary."),
+            "category": _column("string", "What kind of event.", checks=[_one_of(EVENT_CATEGORIES)], example="treaty"),
+            "status": _column(
+                "string",
+                "confirmed (official record or several independent sources), reported (one source or one side), "
+                "disputed (sources contradict each other).",
+                checks=[_one_of(EVENT_STATUSES)],
+                example="confirmed",
+            ),
+            "place_id": _column(
+                "string", "Where it happened.", required=False, references="places.place_id", example="pyongyang"
+            ),
+            "actors": _column(
+                "list", "Actor ids involved, ';'-separated.", references="actors.actor_id", example="PRK;RUS"
+            ),
+            "source_ids": _column(
+                "list",
+                "Sources, ';'-separated; the first is the one the excerpt quotes.",
+                references="sources.source_id",
+                example="reuters-2025-06-17-shoigu",
+            ),
+            "excerpt": _excerpt("Verbatim passage from the first source (at most 200 characters)."),
+            "importance": _column(
+                "integer",
+                "1 (context) to 3 (milestone).",
+                checks=[pa.Check.in_range(1, 3, error="must be 1, 2 or 3")],
+                example="2",
+            ),
+            "notes": _column(
+                "string", "Where sources disagree, or a seed is wrong, and what others say.", required=False
+            ),
+        },
+        checks=[
+            _row_check(
+                "date_end",
+                "date_end is before date_start",
+                lambda f: f["date_end"].isna() | f["date_start"].isna() | (f["date_end"] >= f["date_start"]),
+            ),
+            _row_check(
+                "date_start",
+                "a month-precision date must be the 1st of its month, a year-precision date 1 January",
+                _date_matches_precision,
+            ),
+        ],
+        strict=True,
+    ),
+)
+
+CLAIMS = TableSpec(
+    name="claims",
+    file_name="claims.csv",
+    primary_key="claim_id",
+    title="Claims",
+    description="One row per reported figure: who claims it, where we read it, and for which date.",
+    schema=pa.DataFrameSchema(
+        {
+            "claim_id": _identifier("Unique id of the claim.", "nis-2024-10-18-troops"),
+            "metric": _column("string", "What is counted.", checks=[_one_of(METRICS)], example="troops_deployed"),
+            "subject": _column(
+                "string", "Whose people or things are counted (actor id).", references="actors.actor_id", example="PRK"
+            ),
+            "value_low": _column(
+                "number", "Lower figure.", checks=[pa.Check.ge(0, error="must not be negative")], example="11000"
+            ),
+            "value_high": _column(
+                "number",
+                "Upper figure (equal to value_low for a single figure).",
+                checks=[pa.Check.ge(0, error="must not be negative")],
+                example="12000",
+            ),
+            "qualifier": _column("string", "How the figure is worded.", checks=[_one_of(QUALIFIERS)], example="range"),
+            "as_of": _column("date", "The date the figure describes.", example="2024-12-01"),
+            "reported_on": _column("date", "The date the figure was published.", example="2024-12-02"),
+            "claimant": _column(
+                "string",
+                "Who originally said it, as specifically as the source allows.",
+                example="South Korea's National Intelligence Service",
+            ),
+            "claimant_actor": _column(
+                "string", "Actor id of the claimant.", references="actors.actor_id", example="nis"
+            ),
+            "relayed_by": _column(
+                "string", "Who passed it on between the claimant and our source (empty if direct).", required=False
+            ),
+            "source_id": _column(
+                "string", "Where we read it.", references="sources.source_id", example="reuters-2025-06-17-shoigu"
+            ),
+            "interested_party": _column(
+                "boolean",
+                "true when the claimant belongs to a party to the war (Russia, Ukraine, North Korea).",
+                example="false",
+            ),
+            "place_id": _column(
+                "string", "Where the counted people are.", required=False, references="places.place_id"
+            ),
+            "excerpt": _excerpt("Verbatim passage from the source (at most 200 characters)."),
+            "notes": _column("string", "Context, conflicts with other sources.", required=False),
+        },
+        checks=[
+            _row_check(
+                "value_high",
+                "value_low is above value_high",
+                lambda f: (
+                    f["value_low"].isna() | f["value_high"].isna() | (f["value_low"] <= f["value_high"]).fillna(True)
+                ),
+            ),
+            _row_check(
+                "qualifier",
+                "qualifier 'range' needs value_low < value_high, and any other qualifier equal values",
+                _qualifier_matches_values,
+            ),
+            _row_check(
+                "reported_on",
+                "reported_on is before as_of",
+                lambda f: f["reported_on"].isna() | f["as_of"].isna() | (f["reported_on"] >= f["as_of"]),
+            ),
+        ],
+        strict=True,
+    ),
+)
+
+TABLES: dict[str, TableSpec] = {spec.name: spec for spec in (SOURCES, ACTORS, PLACES, EVENTS, CLAIMS)}

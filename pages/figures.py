@@ -1,0 +1,83 @@
+"""Troop figures by source: every claim for a metric, who made it, and how the claims compare."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.charts import figures_figure, qualifier_legend
+from components.render import current_view, empty_state, escape, link_column, with_safe_links
+from monitor.derived import METRIC_LABELS, PERSONNEL_METRICS, claims_with_claimants, key_events, latest_by_claimant
+
+view = current_view()
+dataset = view.dataset
+
+st.title("Troop figures by source")
+st.caption(
+    "Each marker is one reported figure at the date it describes, coloured by the claimant's state. "
+    "A vertical bar spans a low–high range; the marker's shape shows the wording (open circle: about; "
+    "triangle up: over or at least; triangle down: up to). A thick outline and ◆ mark claimants that are "
+    "parties to the war (Russia, Ukraine, North Korea). Dotted lines are milestones."
+)
+available = [metric for metric in PERSONNEL_METRICS if (dataset.claims["metric"] == metric).any()]
+metric = st.selectbox(
+    "Figure", available, key="metric", bind="query-params", format_func=lambda m: METRIC_LABELS.get(m, m)
+)
+claims = claims_with_claimants(dataset, view.claims.loc[view.claims["metric"] == metric])
+if claims.empty:
+    empty_state(f"{METRIC_LABELS.get(metric, metric).lower()} figures")
+    st.stop()
+
+chart_column, side_column = st.columns([3, 1], gap="medium")
+with chart_column:
+    chart_tab, table_tab = st.tabs(["Chart", "Table"])
+    with chart_tab:
+        st.plotly_chart(
+            figures_figure(claims, metric, key_events(view.events)), width="stretch", config={"displaylogo": False}
+        )
+    with table_tab:
+        st.dataframe(
+            claims[["as_of", "figure", "claimant", "interested_party"]].sort_values("as_of"),
+            hide_index=True,
+            width="stretch",
+        )
+with side_column:
+    st.markdown("**Latest figure per claimant**")
+    latest = latest_by_claimant(claims, metric)
+    for row in latest.itertuples(index=False):
+        flag = " ◆" if row.interested_party else ""
+        st.markdown(f"**{escape(row.figure)}** — {escape(row.claimant_name)}{flag}")
+        st.caption(f"as of {row.as_of:%-d %b %Y}, read in {escape(row.read_in)}")
+    st.dataframe(qualifier_legend(), hide_index=True, width="stretch")
+
+st.subheader("Every claim with its citation", anchor=False)
+sources = dataset.sources.set_index("source_id")
+table = claims.assign(
+    title=claims["source_id"].map(sources["title"]),
+    url=claims["source_id"].map(sources["url"]),
+).sort_values("as_of")
+st.dataframe(
+    with_safe_links(table)[
+        [
+            "as_of",
+            "reported_on",
+            "figure",
+            "claimant",
+            "relayed_by",
+            "read_in",
+            "title",
+            "url",
+            "interested_party",
+            "excerpt",
+            "notes",
+        ]
+    ],
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "as_of": st.column_config.DateColumn("As of"),
+        "reported_on": st.column_config.DateColumn("Reported"),
+        "read_in": "Read in",
+        "url": link_column(),
+        "interested_party": st.column_config.CheckboxColumn("Party to the war"),
+    },
+)

@@ -1,0 +1,70 @@
+"""Shared fixtures: a small valid dataset that each test copies and then breaks on purpose."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SEEDS_DIR = PROJECT_ROOT.parent / "shared" / "seeds"
+
+
+def set_cell(folder: Path, file_name: str, row: int, column: str, value: str) -> None:
+    """Write ``value`` into ``column`` of spreadsheet row ``row`` (the header is row 1)."""
+    path = folder / file_name
+    with path.open(encoding="utf-8", newline="") as handle:
+        records = list(csv.DictReader(handle))
+    records[row - 2][column] = value
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(records[0]))
+        writer.writeheader()
+        writer.writerows(records)
+
+
+class _NoLegacyPagesFolder(type(Path())):
+    """A Path that reports no ``pages/`` folder, for Streamlit's legacy multipage check only."""
+
+    def exists(self, *args: object, **kwargs: object) -> bool:
+        return False if self.name == "pages" else super().exists(*args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def navigation_only_multipage(monkeypatch):
+    """AppTest resets Streamlit's "app uses a pages/ folder" flag before every run, so from the second
+    run on it runs pages/<page>.py alone, without app.py's filters. The real server clears the flag for
+    good once app.py calls st.navigation; this makes AppTest behave the same way."""
+    from streamlit.runtime import pages_manager
+
+    monkeypatch.setattr(pages_manager, "Path", _NoLegacyPagesFolder)
+
+
+@pytest.fixture(autouse=True)
+def fresh_streamlit_cache():
+    """AppTest shares the process-wide cache; clear it so each test loads its own data folder."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def minimal_dir(tmp_path: Path) -> Path:
+    """A fresh copy of the small valid dataset."""
+    target = tmp_path / "data"
+    shutil.copytree(FIXTURES / "minimal", target)
+    return target
+
+
+@pytest.fixture
+def edit(minimal_dir: Path) -> Callable[[str, int, str, str], Path]:
+    def apply(file_name: str, row: int, column: str, value: str) -> Path:
+        set_cell(minimal_dir, file_name, row, column, value)
+        return minimal_dir
+
+    return apply

@@ -1,0 +1,85 @@
+"""Filters: periods, actors (a state includes its people), categories, and imprecise dates."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from monitor import load_dataset
+from monitor.filtering import (
+    ALL_PERIOD,
+    CUSTOM_PERIOD,
+    Filters,
+    apply_filters,
+    filter_claims,
+    filter_events,
+    period_bounds,
+    period_label,
+    period_options,
+)
+
+
+@pytest.fixture
+def dataset(minimal_dir):
+    return load_dataset(minimal_dir)
+
+
+def ids(frame: pd.DataFrame, column: str = "event_id") -> list[str]:
+    return sorted(frame[column])
+
+
+@pytest.mark.parametrize(
+    ("period", "start", "end"),
+    [
+        ("1960s", "1960-01-01", "1969-12-31"),
+        ("1950s", "1953-01-01", "1959-12-31"),
+        ("2024", "2024-01-01", "2024-12-31"),
+        ("2024-02", "2024-02-01", "2024-02-29"),
+        (ALL_PERIOD, "1953-01-01", "2025-12-31"),
+    ],
+)
+def test_period_bounds(period, start, end):
+    assert period_bounds(period) == (pd.Timestamp(start), pd.Timestamp(end))
+
+
+def test_period_options_offer_decades_years_and_months():
+    options = period_options()
+    assert options[0] == ALL_PERIOD and options[-1] == CUSTOM_PERIOD
+    assert {"1950s", "2020s", "1953", "2025", "1953-01", "2024-10"} <= set(options)
+    assert period_label("2024-10") == "October 2024"
+
+
+def test_default_filters_select_everything(dataset):
+    view = apply_filters(dataset, Filters())
+    assert len(view.events) == 2 and len(view.claims) == 2
+    assert view.summary == "showing 2 of 2 events · 2 of 2 claims"
+
+
+def test_an_event_matches_when_any_of_its_actors_is_selected(dataset):
+    assert ids(filter_events(dataset, Filters(actors=("RUS",)))) == ["deployment", "treaty-signed"]
+    assert ids(filter_events(dataset, Filters(actors=("kim-jong-un",)))) == ["treaty-signed"]
+
+
+def test_selecting_a_state_includes_its_people(dataset):
+    claims = filter_claims(dataset, Filters(actors=("PRK",)))
+    assert ids(claims, "claim_id") == ["ref-b-range", "seed-a-troops"]  # subject PRK, and Kim's own claim
+
+
+def test_a_month_precision_event_matches_any_day_of_its_month(dataset):
+    mid_october = Filters(start=pd.Timestamp("2024-10-15"), end=pd.Timestamp("2024-10-20"))
+    assert ids(filter_events(dataset, mid_october)) == ["deployment"]
+
+
+def test_category_filter(dataset):
+    assert ids(filter_events(dataset, Filters(categories=("treaty",)))) == ["treaty-signed"]
+
+
+def test_a_filter_that_matches_nothing_gives_empty_frames(dataset):
+    view = apply_filters(dataset, Filters(start=pd.Timestamp("1960-01-01"), end=pd.Timestamp("1960-12-31")))
+    assert view.events.empty and view.claims.empty
+    assert list(view.events.columns) == list(dataset.events.columns)
+
+
+def test_claims_filter_by_as_of_date(dataset):
+    december = Filters(start=pd.Timestamp("2024-12-01"), end=pd.Timestamp("2024-12-31"))
+    assert ids(filter_claims(dataset, december), "claim_id") == ["ref-b-range"]

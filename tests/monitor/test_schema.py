@@ -1,0 +1,107 @@
+"""Each schema rule rejects a crafted bad cell, reported at its exact file:row:column."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor import DataValidationError, load_dataset
+from monitor.schema import TABLES
+
+BAD_CELLS = [
+    # (file, row, column, bad value, words the message must contain)
+    ("sources.csv", 2, "source_id", "has space", "no spaces"),
+    ("sources.csv", 3, "source_id", "seed-a", "duplicate source_id 'seed-a' (rows 2, 3)"),
+    ("sources.csv", 2, "kind", "rumour", "must be one of"),
+    ("sources.csv", 2, "title", "", "must not be empty"),
+    ("sources.csv", 2, "published", "2024-02-30", "is not a date"),
+    ("sources.csv", 2, "url", "javascript:alert(1)", "http(s) URL"),
+    ("sources.csv", 2, "url", "data:text/html,hi", "http(s) URL"),
+    ("sources.csv", 2, "url", "ftp://example.org/x", "http(s) URL"),
+    ("actors.csv", 2, "kind", "tribe", "must be one of"),
+    ("actors.csv", 3, "name", "North Korea", "duplicate name 'North Korea' (rows 2, 3)"),
+    ("actors.csv", 2, "colour", "red", "colour like"),
+    ("actors.csv", 2, "state", "RUS", "state must be its own id"),
+    ("actors.csv", 5, "colour", "", "needs a colour"),
+    ("actors.csv", 4, "state", "XYZ", "unknown id 'XYZ' (not in actors.csv)"),
+    ("places.csv", 2, "lat", "91", "between -90 and 90"),
+    ("places.csv", 3, "lon", "-180.5", "between -180 and 180"),
+    ("places.csv", 2, "lat", "north", "is not a number"),
+    ("places.csv", 2, "country", "ZZZ", "unknown id 'ZZZ'"),
+    ("places.csv", 2, "kind", "planet", "must be one of"),
+    ("events.csv", 2, "date_start", "1952-12-31", "between 1953-01-01 and 2025-12-31"),
+    ("events.csv", 2, "date_start", "2026-01-01", "between 1953-01-01 and 2025-12-31"),
+    ("events.csv", 2, "date_start", "19/06/2024", "is not a date"),
+    ("events.csv", 2, "date_start", "", "must not be empty"),
+    ("events.csv", 2, "date_end", "2024-06-18", "date_end is before date_start"),
+    ("events.csv", 3, "date_start", "2024-10-15", "1st of its month"),
+    ("events.csv", 2, "date_precision", "week", "must be one of"),
+    ("events.csv", 2, "category", "gossip", "must be one of"),
+    ("events.csv", 2, "status", "true", "must be one of"),
+    ("events.csv", 2, "place_id", "atlantis", "unknown id 'atlantis' (not in places.csv)"),
+    ("events.csv", 2, "actors", "PRK;NOPE", "unknown id 'NOPE' (not in actors.csv)"),
+    ("events.csv", 2, "actors", "", "must not be empty"),
+    ("events.csv", 2, "source_ids", "ref-b;missing", "unknown id 'missing' (not in sources.csv)"),
+    ("events.csv", 2, "excerpt", "x" * 201, "at most 200 characters"),
+    ("events.csv", 2, "importance", "4", "must be 1, 2 or 3"),
+    ("events.csv", 2, "importance", "2.5", "not a whole number"),
+    ("claims.csv", 2, "metric", "morale", "must be one of"),
+    ("claims.csv", 2, "value_low", "-1", "must not be negative"),
+    ("claims.csv", 2, "value_low", "11,000", "is not a number"),
+    ("claims.csv", 2, "value_low", "many", "is not a number"),
+    ("claims.csv", 3, "value_high", "10000", "value_low is above value_high"),
+    ("claims.csv", 2, "qualifier", "roughly", "must be one of"),
+    ("claims.csv", 2, "qualifier", "range", "qualifier 'range' needs"),
+    ("claims.csv", 2, "reported_on", "2025-07-12", "reported_on is before as_of"),
+    ("claims.csv", 2, "as_of", "2031-01-01", "between 1953-01-01 and 2025-12-31"),
+    ("claims.csv", 2, "interested_party", "maybe", "is not true or false"),
+    ("claims.csv", 3, "interested_party", "false", "must be true: the claimant's state is PRK"),
+    ("claims.csv", 2, "source_id", "nowhere", "unknown id 'nowhere' (not in sources.csv)"),
+    ("claims.csv", 2, "claimant_actor", "ghost", "unknown id 'ghost' (not in actors.csv)"),
+    ("claims.csv", 2, "subject", "", "must not be empty"),
+    ("claims.csv", 2, "place_id", "mars", "unknown id 'mars' (not in places.csv)"),
+]
+
+
+def problems_after(edit, file_name: str, row: int, column: str, value: str) -> list[str]:
+    folder = edit(file_name, row, column, value)
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(folder)
+    return [str(problem) for problem in caught.value.problems]
+
+
+@pytest.mark.parametrize(("file_name", "row", "column", "value", "words"), BAD_CELLS)
+def test_each_rule_rejects_a_bad_cell_at_its_exact_position(edit, file_name, row, column, value, words):
+    problems = problems_after(edit, file_name, row, column, value)
+    position = f"{file_name}:{row}:{column}: "
+    matching = [problem for problem in problems if problem.startswith(position)]
+    assert matching, f"nothing reported at {position}; got {problems}"
+    assert any(words in problem for problem in matching), matching
+
+
+def test_one_bad_cell_gives_one_problem(edit):
+    problems = problems_after(edit, "claims.csv", 3, "value_high", "10000")
+    assert problems == ["claims.csv:3:value_high: value_low is above value_high"]
+
+
+def test_every_problem_is_collected_not_only_the_first(minimal_dir, edit):
+    edit("events.csv", 2, "importance", "9")
+    edit("claims.csv", 3, "metric", "vibes")
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(minimal_dir)
+    assert [f"{p.file}:{p.row}:{p.column}" for p in caught.value.problems] == [
+        "events.csv:2:importance",
+        "claims.csv:3:metric",
+    ]
+
+
+def test_the_valid_fixture_passes(minimal_dir):
+    dataset = load_dataset(minimal_dir)
+    assert len(dataset.events) == 2
+
+
+def test_every_column_says_how_it_is_parsed_and_what_it_means():
+    for spec in TABLES.values():
+        assert spec.primary_key == spec.columns[0]
+        for name, column in spec.schema.columns.items():
+            assert column.metadata["kind"] in {"string", "url", "date", "integer", "number", "boolean", "list"}, name
+            assert column.description, f"{spec.name}.{name} has no description"

@@ -1,0 +1,59 @@
+"""Every page under AppTest: default filters, a narrowed filter, a filter matching nothing, and a URL start."""
+
+from __future__ import annotations
+
+import pytest
+from apptest import PAGES, markdown_text, open_page
+
+# Bound widgets keep their shown labels in the URL: actor names, period labels.
+NOTHING = {"period": "1954", "actor": ["Ukraine"]}
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_runs_with_default_filters(page_path):
+    app = open_page(page_path)
+    assert not app.exception, app.exception
+    assert app.title, "every page has a title"
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_runs_with_a_narrowed_actor_and_date_filter(page_path):
+    app = open_page(page_path)
+    everything = app.sidebar.caption[-1].value
+    app.sidebar.multiselect(key="actor").set_value(["PRK", "RUS"]).run()
+    app.sidebar.selectbox(key="period").set_value("2024").run()
+    assert not app.exception, app.exception
+    assert app.sidebar.multiselect(key="actor").value == ["PRK", "RUS"]
+    assert app.sidebar.selectbox(key="period").value == "2024"
+    narrowed = app.sidebar.caption[-1].value
+    assert narrowed != everything and narrowed.startswith("showing ")
+
+
+@pytest.mark.parametrize("page_path", [p for p in PAGES if p != "pages/sources.py"])
+def test_page_shows_a_friendly_empty_state_when_nothing_matches(page_path):
+    app = open_page(page_path, NOTHING)
+    assert not app.exception, app.exception
+    assert "match the current filters" in markdown_text(app)
+    assert app.sidebar.caption[-1].value.startswith("showing 0 of ")
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_starts_from_url_query_parameters(page_path):
+    app = open_page(page_path, {"actor": ["South Korea"], "period": "October 2024", "category": ["military"]})
+    assert not app.exception, app.exception
+    assert app.sidebar.multiselect(key="actor").value == ["KOR"]
+    assert app.sidebar.selectbox(key="period").value == "2024-10"
+    assert app.sidebar.multiselect(key="category").value == ["military"]
+
+
+def test_reset_control_restores_the_defaults():
+    app = open_page("pages/overview.py", {"actor": ["South Korea"], "period": "2024"})
+    app.sidebar.button[0].click().run()
+    assert app.sidebar.multiselect(key="actor").value == []
+    assert app.sidebar.selectbox(key="period").value == "all"
+
+
+def test_custom_dates_show_a_date_range_input():
+    app = open_page("pages/overview.py", {"period": "Custom dates…"})
+    assert not app.exception
+    assert app.sidebar.date_input(key="dates").value is not None
