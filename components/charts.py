@@ -150,14 +150,20 @@ def figures_figure(claims: pd.DataFrame, metric: str, milestones: pd.DataFrame) 
                     "thickness": 3,
                     "width": 6,
                 },
-                customdata=group[["figure", "claimant", "relayed_by", "read_in", "claim_id"]].fillna("—").to_numpy(),
+                customdata=group[["figure", "claimant", "relayed_by", "read_in", "scope"]].fillna("—").to_numpy(),
                 hovertemplate=(
-                    "<b>%{customdata[0]}</b> as of %{x|%-d %b %Y}<br>claimed by %{customdata[1]}"
+                    "<b>%{customdata[0]}</b> (%{customdata[4]}) as of %{x|%-d %b %Y}<br>claimed by %{customdata[1]}"
                     "<br>relayed by %{customdata[2]}<br>read in %{customdata[3]}<extra></extra>"
                 ),
             )
         )
     label = METRIC_LABELS.get(metric, metric)
+    if not rows.empty:
+        first = min(
+            rows["as_of"].min(), milestones["date_start"].min() if not milestones.empty else rows["as_of"].min()
+        )
+        last = max(rows["as_of"].max(), milestones["date_start"].max() if not milestones.empty else rows["as_of"].max())
+        figure.update_xaxes(range=[first - pd.Timedelta(days=20), last + pd.Timedelta(days=20)])
     _add_milestones(figure, milestones)
     figure.update_layout(
         title={"text": f"{label}: North Korean personnel as reported, by claimant", "x": 0},
@@ -172,17 +178,19 @@ def figures_figure(claims: pd.DataFrame, metric: str, milestones: pd.DataFrame) 
 
 
 def _add_milestones(figure: go.Figure, milestones: pd.DataFrame) -> None:
-    for number, (date, title) in enumerate(zip(milestones["date_start"], milestones["title"], strict=True)):
+    # Vertical labels along each line stay readable however close the milestones fall.
+    for date, title in zip(milestones["date_start"], milestones["title"], strict=True):
         figure.add_vline(x=date, line={"color": "#666666", "width": 1, "dash": "dot"})
         figure.add_annotation(
             x=date,
             yref="paper",
-            y=1.0 - 0.07 * (number % 4),
-            text=title,
+            y=1.0,
+            yanchor="top",
+            xanchor="right",
+            textangle=-90,
             showarrow=False,
-            xanchor="left",
-            font={"size": 11, "color": "#444444"},
-            bgcolor="rgba(255,255,255,0.8)",
+            text=title if len(title) <= 48 else title[:46] + "…",
+            font={"size": 10, "color": "#444444"},
         )
 
 

@@ -7,6 +7,7 @@ import re
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from monitor.derived import date_label, event_sources
 from monitor.filtering import View
@@ -19,6 +20,11 @@ _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
 def current_view() -> View:
     """The filtered view app.py computed for this rerun."""
+    if "view" not in st.session_state:
+        # Until some run has called st.navigation, Streamlit treats a pages/ folder the legacy way and runs a
+        # deep-linked page (/map) without app.py. Leave that mode for good and rerun through app.py.
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     return st.session_state["view"]
 
 

@@ -31,6 +31,15 @@ QUALIFIER_WORDS = {
     "exact": "",
 }
 ORIGIN_PLACE = "pyongyang"
+# Figures that say how many there are (not a new batch, a plan or a subset): what headlines compare.
+HEADLINE_SCOPES = ("total", "present")
+SCOPE_LABELS = {
+    "total": "totals to date",
+    "present": "in a place at the time",
+    "additional": "additional batches",
+    "planned": "plans and expectations",
+    "partial": "sub-periods and subsets",
+}
 
 
 def format_figure(value_low: float, value_high: float, qualifier: str) -> str:
@@ -106,7 +115,8 @@ class Headline:
 
 
 def headline(dataset: Dataset, claims: pd.DataFrame, metric: str = "troops_deployed") -> Headline | None:
-    latest = latest_by_claimant(claims, metric)
+    """The spread of each claimant's latest total or in-place figure (plans and new batches left out)."""
+    latest = latest_by_claimant(claims.loc[claims["scope"].isin(HEADLINE_SCOPES)], metric)
     if latest.empty:
         return None
     names = dataset.actors.set_index("actor_id")["name"]
@@ -174,8 +184,9 @@ def event_sources(dataset: Dataset, event_id: str) -> pd.DataFrame:
 
 
 def key_events(events: pd.DataFrame, since: str = "2024-01-01") -> pd.DataFrame:
-    """Milestones (importance 3) since a date: drawn as labelled lines on the figures chart."""
-    return events.loc[(events["importance"] == 3) & (events["date_start"] >= pd.Timestamp(since))]
+    """Treaty and military milestones (importance 3) since a date: the labelled lines on the figures chart."""
+    milestone = (events["importance"] == 3) & events["category"].isin(["treaty", "military"])
+    return events.loc[milestone & (events["date_start"] >= pd.Timestamp(since))].sort_values("date_start")
 
 
 def event_lanes(dataset: Dataset, events: pd.DataFrame) -> pd.DataFrame:

@@ -65,6 +65,7 @@ METRICS = (
     "missiles",
 )
 QUALIFIERS = ("about", "at_least", "over", "up_to", "range", "exact")
+CLAIM_SCOPES = ("total", "present", "additional", "planned", "partial")
 
 
 @dataclass(frozen=True)
@@ -396,6 +397,13 @@ CLAIMS = TableSpec(
                 example="12000",
             ),
             "qualifier": _column("string", "How the figure is worded.", checks=[_one_of(QUALIFIERS)], example="range"),
+            "scope": _column(
+                "string",
+                "What the figure covers: total (cumulative to date), present (in a place at that time), "
+                "additional (a new batch), planned (announced or expected), partial (a sub-period or subset).",
+                checks=[_one_of(CLAIM_SCOPES)],
+                example="total",
+            ),
             "as_of": _column("date", "The date the figure describes.", example="2024-12-01"),
             "reported_on": _column("date", "The date the figure was published.", example="2024-12-02"),
             "claimant": _column(

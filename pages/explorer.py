@@ -55,7 +55,16 @@ with claims_tab:
     if shown.empty:
         empty_state("claims")
     else:
-        st.dataframe(shown, hide_index=True, width="stretch", column_config={"url": link_column()})
+        st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "url": link_column(),
+                "as_of": st.column_config.DateColumn("as_of"),
+                "reported_on": st.column_config.DateColumn("reported_on"),
+            },
+        )
         download_buttons(shown, "claims", key="claims")
 
 with events_tab:
@@ -86,5 +95,14 @@ with events_tab:
     if shown.empty:
         empty_state("events")
     else:
-        st.dataframe(shown, hide_index=True, width="stretch", column_config={"first_source_url": link_column("Source")})
+        st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "first_source_url": link_column("Source"),
+                "date_start": st.column_config.DateColumn("date_start"),
+                "date_end": st.column_config.DateColumn("date_end"),
+            },
+        )
         download_buttons(shown, "events", key="events")

@@ -6,7 +6,15 @@ import streamlit as st
 
 from components.charts import figures_figure, qualifier_legend
 from components.render import current_view, empty_state, escape, link_column, with_safe_links
-from monitor.derived import METRIC_LABELS, PERSONNEL_METRICS, claims_with_claimants, key_events, latest_by_claimant
+from monitor.derived import (
+    HEADLINE_SCOPES,
+    METRIC_LABELS,
+    PERSONNEL_METRICS,
+    SCOPE_LABELS,
+    claims_with_claimants,
+    key_events,
+    latest_by_claimant,
+)
 
 view = current_view()
 dataset = view.dataset
@@ -19,10 +27,21 @@ st.caption(
     "parties to the war (Russia, Ukraine, North Korea). Dotted lines are milestones."
 )
 available = [metric for metric in PERSONNEL_METRICS if (dataset.claims["metric"] == metric).any()]
-metric = st.selectbox(
+picker, scope_picker = st.columns([1, 2])
+metric = picker.selectbox(
     "Figure", available, key="metric", bind="query-params", format_func=lambda m: METRIC_LABELS.get(m, m)
 )
-claims = claims_with_claimants(dataset, view.claims.loc[view.claims["metric"] == metric])
+scopes = scope_picker.multiselect(
+    "Which figures",
+    list(SCOPE_LABELS),
+    default=list(HEADLINE_SCOPES),
+    key="scope",
+    bind="query-params",
+    format_func=SCOPE_LABELS.get,
+    help="Totals and in-place counts are comparable; new batches, plans and subsets are shown only when chosen.",
+)
+chosen = view.claims.loc[(view.claims["metric"] == metric) & view.claims["scope"].isin(scopes)]
+claims = claims_with_claimants(dataset, chosen)
 if claims.empty:
     empty_state(f"{METRIC_LABELS.get(metric, metric).lower()} figures")
     st.stop()

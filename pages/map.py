@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.maps import basemap_features, map_chart
-from components.render import current_view, empty_state
+from components.maps import INSET_BBOX, REGION_BBOX, basemap_features, inside, map_chart
+from components.render import current_view, empty_state, escape
 from monitor.derived import METRIC_LABELS, movement_flows, place_event_counts, with_labels
 
 view = current_view()
@@ -13,10 +13,11 @@ dataset = view.dataset
 
 st.title("Map")
 st.caption(
-    "Circles: places of the events in the filter, sized by event count. Arcs: people sent from North Korea, "
-    "as reported; the width follows the highest figure reported for that destination, and the table gives the "
-    "full range. Borders: Natural Earth 1:50m (public domain), which draws Crimea as part of Russia. "
-    "Click a circle to list its events; double-click to clear."
+    "Circles: places of the events in the filter, sized by event count. Arcs: people sent from North Korea as "
+    "reported (vermillion: troops; amber: reconstruction personnel; pink: workers); an arc's width follows the "
+    "highest figure reported for that destination, and the Tables tab gives the full range. Borders: Natural Earth "
+    "1:50m (public domain), which draws Crimea as part of Russia. Click a circle to list its events; double-click "
+    "to clear."
 )
 places = place_event_counts(dataset, view.events)
 flows = movement_flows(dataset, view.claims)
@@ -24,19 +25,52 @@ if places.empty and flows.empty:
     empty_state("events or figures")
     st.stop()
 
-selected = st.session_state.get("map_chart", {}).get("selection", {}).get("place", [])
-selected_place = selected[0]["place_id"] if selected else None
-chart_tab, table_tab = st.tabs(["Map", "Tables"])
-with chart_tab:
-    state = st.altair_chart(
-        map_chart(basemap_features(), places, flows, selected_place),
+selections = [st.session_state.get(key, {}).get("selection", {}).get("place", []) for key in ("map", "inset")]
+picked = next((chosen[0]["place_id"] for chosen in selections if chosen), None)
+features = basemap_features()
+map_tab, table_tab = st.tabs(["Map", "Tables"])
+with map_tab:
+    st.altair_chart(
+        map_chart(
+            features,
+            places,
+            flows,
+            selected_place=picked,
+            outline=INSET_BBOX,
+            height=470,
+            title="Eastern Europe to the Pacific (dashed box: the inset below)",
+        ),
         on_select="rerun",
-        key="map_chart",
+        key="map",
         width="stretch",
     )
+    elsewhere = places.loc[~inside(places, REGION_BBOX)]
+    if not elsewhere.empty:
+        st.caption(
+            "Outside the map: "
+            + ", ".join(f"{escape(row.name)} ({row.events})" for row in elsewhere.itertuples(index=False))
+        )
+    inset_column, events_column = st.columns(2, gap="medium")
+    with inset_column:
+        st.altair_chart(
+            map_chart(
+                features,
+                places,
+                flows,
+                bbox=INSET_BBOX,
+                selected_place=picked,
+                height=440,
+                title="Korean peninsula and Russian Far East",
+            ),
+            on_select="rerun",
+            key="inset",
+            width="stretch",
+        )
 with table_tab:
     st.dataframe(
-        places[["name", "name_local", "country", "kind", "events", "lat", "lon"]], hide_index=True, width="stretch"
+        places[["name", "name_local", "country", "kind", "events", "lat", "lon", "notes"]],
+        hide_index=True,
+        width="stretch",
     )
     if not flows.empty:
         st.dataframe(
@@ -49,10 +83,11 @@ with table_tab:
             },
         )
 
-picked = state.selection.get("place", []) if state else []
-if picked:
-    place_id = picked[0]["place_id"]
-    name = dataset.places.set_index("place_id").at[place_id, "name"]
-    st.subheader(f"Events at {name}", anchor=False)
-    events = with_labels(dataset, view.events.loc[view.events["place_id"] == place_id]).sort_values("date_start")
-    st.dataframe(events[["when", "title", "category", "status"]], hide_index=True, width="stretch")
+with events_column:
+    if picked:
+        name = dataset.places.set_index("place_id").at[picked, "name"]
+        st.subheader(f"Events at {escape(name)}", anchor=False)
+        events = with_labels(dataset, view.events.loc[view.events["place_id"] == picked]).sort_values("date_start")
+        st.dataframe(events[["when", "title", "category", "status"]], hide_index=True, width="stretch")
+    else:
+        st.info("Click a place on either map to list its events here.", icon=":material/touch_app:")

@@ -34,13 +34,14 @@ class _NoLegacyPagesFolder(type(Path())):
 
 
 @pytest.fixture(autouse=True)
-def navigation_only_multipage(monkeypatch):
+def navigation_only_multipage(request, monkeypatch):
     """AppTest resets Streamlit's "app uses a pages/ folder" flag before every run, so from the second
     run on it runs pages/<page>.py alone, without app.py's filters. The real server clears the flag for
     good once app.py calls st.navigation; this makes AppTest behave the same way."""
     from streamlit.runtime import pages_manager
 
-    monkeypatch.setattr(pages_manager, "Path", _NoLegacyPagesFolder)
+    if request.node.get_closest_marker("legacy_pages_folder") is None:
+        monkeypatch.setattr(pages_manager, "Path", _NoLegacyPagesFolder)
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from apptest import PAGES, open_page
+from apptest import APP, PAGES, open_page
+from streamlit.testing.v1 import AppTest
 
 
 def test_app_runs_on_the_shipped_data_without_exception():
@@ -22,3 +23,13 @@ def test_a_data_error_is_listed_on_every_page(monkeypatch, edit, page_path):
     assert not app.exception
     assert "did not pass validation" in app.error[0].value
     assert "events.csv:2:date_start: '2030-01-01' must be between 1953-01-01 and 2025-12-31" in app.code[0].value
+
+
+@pytest.mark.legacy_pages_folder
+def test_a_deep_link_opened_first_on_a_fresh_server_still_gets_the_filters():
+    # A fresh server treats pages/ the legacy way until st.navigation runs once: /map would run alone.
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    app.switch_page("pages/map.py").run()
+    assert not app.exception
+    assert app.title[0].value == "Map"
+    assert app.sidebar.selectbox(key="period").value == "all"

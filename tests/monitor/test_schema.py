@@ -51,6 +51,7 @@ BAD_CELLS = [
     ("claims.csv", 3, "value_high", "10000", "value_low is above value_high"),
     ("claims.csv", 2, "qualifier", "roughly", "must be one of"),
     ("claims.csv", 2, "qualifier", "range", "qualifier 'range' needs"),
+    ("claims.csv", 2, "scope", "guess", "must be one of: total, present"),
     ("claims.csv", 2, "reported_on", "2025-07-12", "reported_on is before as_of"),
     ("claims.csv", 2, "as_of", "2031-01-01", "between 1953-01-01 and 2025-12-31"),
     ("claims.csv", 2, "interested_party", "maybe", "is not true or false"),
