@@ -48,7 +48,7 @@ def timeline_figure(events: pd.DataFrame, lanes: pd.DataFrame) -> go.Figure:
         ("2022–2025 (detail)", rows.loc[rows["date_start"] >= DETAIL_FROM], 2022, 2026),
     ]
     panels = [panel for panel in panels if not panel[1].empty] or panels[1:]
-    lane_order = list(lanes["lane"].value_counts().index[::-1])
+    lane_order = list(lanes["lane"].value_counts().index[::-1])  # busiest lane on top
     figure = make_subplots(
         rows=len(panels),
         cols=1,
@@ -104,7 +104,9 @@ def timeline_figure(events: pd.DataFrame, lanes: pd.DataFrame) -> go.Figure:
             showgrid=True,
             title_text="Date",
         )
-        figure.update_yaxes(categoryorder="array", categoryarray=lane_order, row=row_number, col=1)
+        # Each panel lists only its own lanes, so 2022-2025 has no empty Soviet Union row.
+        own_lanes = [lane for lane in lane_order if lane in set(panel["lane"])]
+        figure.update_yaxes(categoryorder="array", categoryarray=own_lanes, row=row_number, col=1)
     lanes_count = max(len(lane_order), 1)
     figure.update_layout(
         height=min(260 + 70 * lanes_count * len(panels), 1100),
@@ -178,27 +180,43 @@ def figures_figure(claims: pd.DataFrame, metric: str, milestones: pd.DataFrame) 
 
 
 def _add_milestones(figure: go.Figure, milestones: pd.DataFrame) -> None:
-    # Vertical labels along each line stay readable however close the milestones fall.
-    for date, title in zip(milestones["date_start"], milestones["title"], strict=True):
+    # Numbered lines stay readable however close the milestones fall; milestone_key() spells them out.
+    for number, date in enumerate(milestones["date_start"], start=1):
         figure.add_vline(x=date, line={"color": "#666666", "width": 1, "dash": "dot"})
         figure.add_annotation(
             x=date,
             yref="paper",
             y=1.0,
-            yanchor="top",
-            xanchor="right",
-            textangle=-90,
+            yanchor="bottom",
             showarrow=False,
-            text=title if len(title) <= 48 else title[:46] + "…",
-            font={"size": 10, "color": "#444444"},
+            text=str(number),
+            font={"size": 11, "color": "#1F2933"},
+            bgcolor="#FFFFFF",
+            bordercolor="#666666",
+            borderwidth=1,
         )
+
+
+def milestone_key(milestones: pd.DataFrame) -> str:
+    """The numbered milestones as one line of text, for the caption under the chart."""
+    return " · ".join(
+        f"{number} = {date:%-d %b %Y}: {title}"
+        for number, (date, title) in enumerate(zip(milestones["date_start"], milestones["title"], strict=True), 1)
+    )
+
+
+QUALIFIER_MARKS = {
+    "exact": "● filled circle",
+    "about": "○ open circle",
+    "over": "▲ triangle up",
+    "at_least": "△ open triangle up",
+    "up_to": "▽ open triangle down",
+    "range": "│ bar from low to high",
+}
 
 
 def qualifier_legend() -> pd.DataFrame:
     """What each marker shape means, for the table beside the chart."""
     return pd.DataFrame(
-        {
-            "wording": [QUALIFIER_WORDS.get(q) or q for q in QUALIFIER_SYMBOLS],
-            "marker": list(QUALIFIER_SYMBOLS.values()),
-        }
+        {"wording": [QUALIFIER_WORDS.get(q) or q for q in QUALIFIER_MARKS], "marker": list(QUALIFIER_MARKS.values())}
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.charts import figures_figure, qualifier_legend
+from components.charts import figures_figure, milestone_key, qualifier_legend
 from components.render import current_view, empty_state, escape, link_column, with_safe_links
 from monitor.derived import (
     HEADLINE_SCOPES,
@@ -24,7 +24,7 @@ st.caption(
     "Each marker is one reported figure at the date it describes, coloured by the claimant's state. "
     "A vertical bar spans a low–high range; the marker's shape shows the wording (open circle: about; "
     "triangle up: over or at least; triangle down: up to). A thick outline and ◆ mark claimants that are "
-    "parties to the war (Russia, Ukraine, North Korea). Dotted lines are milestones."
+    "parties to the war (Russia, Ukraine, North Korea). Numbered dotted lines are milestones, listed under the chart."
 )
 available = [metric for metric in PERSONNEL_METRICS if (dataset.claims["metric"] == metric).any()]
 picker, scope_picker = st.columns([1, 2])
@@ -49,10 +49,11 @@ if claims.empty:
 chart_column, side_column = st.columns([3, 1], gap="medium")
 with chart_column:
     chart_tab, table_tab = st.tabs(["Chart", "Table"])
+    milestones = key_events(view.events)
     with chart_tab:
-        st.plotly_chart(
-            figures_figure(claims, metric, key_events(view.events)), width="stretch", config={"displaylogo": False}
-        )
+        st.plotly_chart(figures_figure(claims, metric, milestones), width="stretch", config={"displaylogo": False})
+        if not milestones.empty:
+            st.caption("Milestones (dotted lines): " + escape(milestone_key(milestones)))
     with table_tab:
         st.dataframe(
             claims[["as_of", "figure", "claimant", "interested_party"]].sort_values("as_of"),

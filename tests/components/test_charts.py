@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from components.charts import CATEGORY_COLOURS, QUALIFIER_SYMBOLS, figures_figure, timeline_figure
+from components.charts import CATEGORY_COLOURS, QUALIFIER_SYMBOLS, figures_figure, milestone_key, timeline_figure
 from monitor import load_dataset
 from monitor.derived import claims_with_claimants, event_lanes, key_events, with_labels
 
@@ -65,3 +65,11 @@ def test_figures_chart_has_a_trace_per_claimant_with_ranges_as_bars(dataset):
 def test_figures_chart_of_a_metric_without_claims_is_empty(dataset):
     claims = claims_with_claimants(dataset, dataset.claims)
     assert len(figures_figure(claims, "workers", key_events(dataset.events)).data) == 0
+
+
+def test_milestones_are_numbered_on_the_chart_and_spelled_out_in_the_key(dataset):
+    claims = claims_with_claimants(dataset, dataset.claims)
+    milestones = key_events(dataset.events)
+    figure = figures_figure(claims, "troops_deployed", milestones)
+    assert [annotation.text for annotation in figure.layout.annotations] == ["1"]
+    assert milestone_key(milestones) == "1 = 19 Jun 2024: Treaty signed"
