@@ -187,4 +187,7 @@ def map_chart(
             .encode(longitude="lon:Q", latitude="lat:Q", text="name:N")
             .project(**projection)
         )
-    return alt.layer(*layers).properties(width="container", height=height, title=title)
+    # SVG (not canvas) so the borders are real paths a browser test can count.
+    return alt.layer(*layers).properties(
+        width="container", height=height, title=title, usermeta={"embedOptions": {"renderer": "svg"}}
+    )
