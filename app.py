@@ -8,6 +8,7 @@ import streamlit as st
 
 from components.data import load_current_dataset, show_data_error
 from components.filters import sidebar_filters
+from components.selection import sync_from_url
 from monitor import DataValidationError
 from monitor.filtering import apply_filters
 
@@ -26,6 +27,13 @@ navigation = st.navigation(
         st.Page(PAGES / "map.py", title="Map", icon=":material/map:", url_path="map"),
         st.Page(PAGES / "figures.py", title="Troop figures by source", icon=":material/groups:", url_path="figures"),
         st.Page(
+            PAGES / "disagreement.py",
+            title="Where sources disagree",
+            icon=":material/compare_arrows:",
+            url_path="disagreement",
+        ),
+        st.Page(PAGES / "story.py", title="Story 1953–2025", icon=":material/auto_stories:", url_path="story"),
+        st.Page(
             PAGES / "explorer.py", title="Claims and events explorer", icon=":material/table_view:", url_path="explorer"
         ),
         st.Page(PAGES / "sources.py", title="Sources and method", icon=":material/menu_book:", url_path="sources"),
@@ -37,6 +45,7 @@ if isinstance(loaded, DataValidationError):
     show_data_error(loaded)
     st.stop()
 
+sync_from_url(loaded)
 view = apply_filters(loaded, sidebar_filters(loaded))
 st.sidebar.caption(view.summary)
 st.session_state["view"] = view

@@ -22,8 +22,8 @@ CATEGORY_COLOURS = {
 QUALIFIER_SYMBOLS = {
     "exact": "circle",
     "about": "circle-open",
-    "over": "triangle-up",
-    "at_least": "triangle-up-open",
+    "over": "triangle-up-open",
+    "at_least": "triangle-up-open-dot",
     "up_to": "triangle-down-open",
     "range": "line-ew-open",
 }
@@ -35,12 +35,12 @@ def _hover_event() -> str:
     return "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]} · %{y}<extra></extra>"
 
 
-def timeline_figure(events: pd.DataFrame, lanes: pd.DataFrame) -> go.Figure:
+def timeline_figure(events: pd.DataFrame, lanes: pd.DataFrame, highlight: str | None = None) -> go.Figure:
     """Events on one lane per actor, coloured by category: 1953-2021 as a compact context band
     above a detailed 2022-2025 panel. Month- and year-precision events are drawn as spans.
 
     ``events`` needs event_id, title, when, category, date_start, span_end (``monitor.derived.with_labels``);
-    ``lanes`` has one row per (event_id, lane) pair.
+    ``lanes`` has one row per (event_id, lane) pair. ``highlight`` rings one event and marks its date.
     """
     rows = lanes.merge(events, on="event_id")
     panels = [
@@ -97,6 +97,25 @@ def timeline_figure(events: pd.DataFrame, lanes: pd.DataFrame) -> go.Figure:
                 col=1,
             )
             shown_categories.add(str(category))
+        chosen = panel.loc[panel["event_id"] == highlight]
+        if not chosen.empty:
+            middle = chosen["date_start"] + (chosen["span_end"] - chosen["date_start"]) / 2
+            figure.add_trace(
+                go.Scatter(
+                    x=middle,
+                    y=chosen["lane"],
+                    mode="markers",
+                    name="selected event",
+                    showlegend=False,
+                    marker={"size": 22, "color": "rgba(0,0,0,0)", "line": {"color": "#1F2933", "width": 3}},
+                    hoverinfo="skip",
+                ),
+                row=row_number,
+                col=1,
+            )
+            figure.add_vline(
+                x=middle.iloc[0], line={"color": "#1F2933", "width": 1, "dash": "dash"}, row=row_number, col=1
+            )
         figure.update_xaxes(
             range=[pd.Timestamp(f"{first_year}-01-01"), pd.Timestamp(f"{last_year}-01-01")],
             row=row_number,
@@ -120,11 +139,14 @@ def timeline_figure(events: pd.DataFrame, lanes: pd.DataFrame) -> go.Figure:
     return figure
 
 
-def figures_figure(claims: pd.DataFrame, metric: str, milestones: pd.DataFrame) -> go.Figure:
+def figures_figure(
+    claims: pd.DataFrame, metric: str, milestones: pd.DataFrame, marked: tuple[pd.Timestamp, str] | None = None
+) -> go.Figure:
     """Every claim for one metric at its as-of date, coloured by claimant's state; ranges as
     low-high bars; the qualifier in the marker's shape; milestones as labelled vertical lines.
 
-    ``claims`` comes from ``monitor.derived.claims_with_claimants``.
+    ``claims`` comes from ``monitor.derived.claims_with_claimants``; ``marked`` is a (date, title) drawn
+    as a solid line, for the event selected elsewhere.
     """
     rows = claims.loc[claims["metric"] == metric].sort_values("as_of")
     figure = go.Figure()
@@ -152,21 +174,33 @@ def figures_figure(claims: pd.DataFrame, metric: str, milestones: pd.DataFrame) 
                     "thickness": 3,
                     "width": 6,
                 },
-                customdata=group[["figure", "claimant", "relayed_by", "read_in", "scope"]].fillna("—").to_numpy(),
+                customdata=group[["figure", "chain", "scope"]].fillna("—").to_numpy(),
                 hovertemplate=(
-                    "<b>%{customdata[0]}</b> (%{customdata[4]}) as of %{x|%-d %b %Y}<br>claimed by %{customdata[1]}"
-                    "<br>relayed by %{customdata[2]}<br>read in %{customdata[3]}<extra></extra>"
+                    "<b>%{customdata[0]}</b> (%{customdata[2]}) as of %{x|%-d %b %Y}<br>%{customdata[1]}<extra></extra>"
                 ),
             )
         )
     label = METRIC_LABELS.get(metric, metric)
-    if not rows.empty:
-        first = min(
-            rows["as_of"].min(), milestones["date_start"].min() if not milestones.empty else rows["as_of"].min()
-        )
-        last = max(rows["as_of"].max(), milestones["date_start"].max() if not milestones.empty else rows["as_of"].max())
-        figure.update_xaxes(range=[first - pd.Timedelta(days=20), last + pd.Timedelta(days=20)])
+    dates = pd.concat([rows["as_of"], milestones["date_start"]])
+    margin = pd.Timedelta(days=20)
+    window = (dates.min() - margin, dates.max() + margin) if not rows.empty else None
+    if window is not None:
+        figure.update_xaxes(range=list(window))
     _add_milestones(figure, milestones)
+    # A selected event is marked only when it falls in the chart's window: a 1953 event must not stretch it.
+    if marked is not None and window is not None and window[0] <= pd.Timestamp(marked[0]) <= window[1]:
+        figure.add_vline(x=marked[0], line={"color": "#D55E00", "width": 2})
+        figure.add_annotation(
+            x=marked[0],
+            yref="paper",
+            y=0.02,
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            text=f"selected: {marked[1]}",
+            font={"size": 11, "color": "#D55E00"},
+            bgcolor="rgba(255,255,255,0.85)",
+        )
     figure.update_layout(
         title={"text": f"{label}: North Korean personnel as reported, by claimant", "x": 0},
         xaxis={"title": "Date the figure describes (as of)", "type": "date"},
@@ -208,8 +242,8 @@ def milestone_key(milestones: pd.DataFrame) -> str:
 QUALIFIER_MARKS = {
     "exact": "● filled circle",
     "about": "○ open circle",
-    "over": "▲ triangle up",
-    "at_least": "△ open triangle up",
+    "over": "△ open triangle up",
+    "at_least": "△ open triangle up with a dot",
     "up_to": "▽ open triangle down",
     "range": "│ bar from low to high",
 }
@@ -220,3 +254,33 @@ def qualifier_legend() -> pd.DataFrame:
     return pd.DataFrame(
         {"wording": [QUALIFIER_WORDS.get(q) or q for q in QUALIFIER_MARKS], "marker": list(QUALIFIER_MARKS.values())}
     )
+
+
+def disagreement_figure(table: pd.DataFrame) -> go.Figure:
+    """One bar per metric and period from the lowest to the highest figure, labelled with the spread."""
+    rows = table.iloc[::-1]  # widest spread on top
+    labels = rows["figure"] + " · " + rows["period"]
+    figure = go.Figure(
+        go.Bar(
+            y=labels,
+            x=rows["spread"],
+            base=rows["lowest"],
+            orientation="h",
+            marker={"color": "#0072B2", "opacity": 0.75},
+            text=[
+                f"{low:,.0f} – {high:,.0f} ({pct:.0f}%)"
+                for low, high, pct in zip(rows["lowest"], rows["highest"], rows["spread_pct"], strict=True)
+            ],
+            textposition="outside",
+            customdata=rows[["who_says"]].to_numpy(),
+            hovertemplate="%{y}<br>%{customdata[0]}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        title={"text": "Lowest to highest figure among claimants, per period", "x": 0},
+        xaxis={"title": "Reported figure (log scale)", "type": "log", "tickformat": ","},
+        height=max(260, 60 + 38 * len(rows)),
+        margin={"l": 10, "r": 40, "t": 50, "b": 10},
+        font=FONT,
+    )
+    return figure

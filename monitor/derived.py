@@ -31,6 +31,7 @@ QUALIFIER_WORDS = {
     "exact": "",
 }
 ORIGIN_PLACE = "pyongyang"
+UNNAMED_ACTOR = "unnamed-sources"
 # Figures that say how many there are (not a new batch, a plan or a subset): what headlines compare.
 HEADLINE_SCOPES = ("total", "present")
 SCOPE_LABELS = {
@@ -88,7 +89,13 @@ def claims_with_claimants(dataset: Dataset, claims: pd.DataFrame) -> pd.DataFram
             for low, high, qualifier in zip(claims["value_low"], claims["value_high"], claims["qualifier"], strict=True)
         ],
         read_in=claims["source_id"].map(source_names),
-    )
+    ).pipe(lambda frame: frame.assign(chain=claim_chain(frame)))
+
+
+def claim_chain(claims: pd.DataFrame) -> pd.Series:
+    """Original claimant → who relayed it → where we read it, one line per claim."""
+    relayed = claims["relayed_by"].fillna("directly")
+    return claims["claimant"] + " → " + relayed + " → " + claims["read_in"].fillna(claims["source_id"])
 
 
 def latest_by_claimant(claims: pd.DataFrame, metric: str) -> pd.DataFrame:
@@ -196,3 +203,58 @@ def event_lanes(dataset: Dataset, events: pd.DataFrame) -> pd.DataFrame:
     state = links["actor_id"].map(actors["state"]).fillna(links["actor_id"])
     lanes = links.assign(lane=state.map(actors["name"]).fillna(state))[["event_id", "lane"]]
     return lanes.drop_duplicates(ignore_index=True)
+
+
+PERIOD_CODES = {"month": "M", "quarter": "Q", "half-year": "2Q", "year": "Y"}
+
+
+def period_labels(dates: pd.Series, granularity: str) -> pd.Series:
+    """'2025', '2025-H1', '2025-Q3' or '2025-07' for each date."""
+    if granularity == "half-year":
+        return dates.dt.year.astype(str) + "-H" + ((dates.dt.month > 6) + 1).astype(str)
+    return dates.dt.to_period(PERIOD_CODES[granularity]).astype(str)
+
+
+def claimant_key(claims: pd.DataFrame) -> pd.Series:
+    """Who a figure belongs to when comparing claimants: the claimant actor, except that unnamed sources
+    are kept apart per source (two unnamed estimates may come from different people)."""
+    unnamed = claims["claimant_actor"] == UNNAMED_ACTOR
+    return claims["claimant_actor"].where(~unnamed, claims["claimant_actor"] + ":" + claims["source_id"])
+
+
+def disagreements(dataset: Dataset, claims: pd.DataFrame, granularity: str = "year") -> pd.DataFrame:
+    """Where claimants disagree: for each metric and period, each claimant's latest figure in that period,
+    kept when at least two claimants give different figures; lowest, highest, spread and who says what.
+    A claimant's own updates within a period are not a disagreement, so only its latest figure counts."""
+    columns = ["metric", "period", "claimants", "lowest", "highest", "spread", "spread_pct", "who_says"]
+    if claims.empty:
+        return pd.DataFrame(columns=columns)
+    enriched = claims_with_claimants(dataset, claims).assign(
+        period=lambda frame: period_labels(frame["as_of"], granularity), key=claimant_key
+    )
+    latest = enriched.sort_values(["as_of", "reported_on"]).groupby(["metric", "period", "key"]).tail(1)
+    rows = []
+    for (metric, period), group in latest.groupby(["metric", "period"], sort=True):
+        if len(group) < 2 or len(group[["value_low", "value_high"]].drop_duplicates()) < 2:
+            continue
+        lowest, highest = float(group["value_low"].min()), float(group["value_high"].max())
+        ordered = group.sort_values(["value_high", "as_of"])
+        rows.append(
+            {
+                "metric": metric,
+                "period": period,
+                "claimants": len(group),
+                "lowest": lowest,
+                "highest": highest,
+                "spread": highest - lowest,
+                "spread_pct": (highest - lowest) / lowest * 100 if lowest else float("nan"),
+                "who_says": "; ".join(
+                    f"{name}: {figure} ({day:%-d %b %Y})"
+                    for name, figure, day in zip(
+                        ordered["claimant_name"], ordered["figure"], ordered["as_of"], strict=True
+                    )
+                ),
+            }
+        )
+    table = pd.DataFrame(rows, columns=columns)
+    return table.sort_values(["spread_pct", "metric"], ascending=[False, True], ignore_index=True)

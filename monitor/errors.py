@@ -42,7 +42,7 @@ class DataValidationError(Exception):
         return "\n".join(lines)
 
 
-_FILE_ORDER = ("sources.csv", "actors.csv", "places.csv", "events.csv", "claims.csv")
+_FILE_ORDER = ("sources.csv", "actors.csv", "places.csv", "events.csv", "claims.csv", "story.csv")
 
 
 def _reading_order(problem: Problem) -> tuple[int, str, int, str, str]:

@@ -38,7 +38,9 @@ class Dataset:
     places: pd.DataFrame
     events: pd.DataFrame
     claims: pd.DataFrame
+    story: pd.DataFrame = field(default_factory=lambda: empty_table(TABLES["story"]))
     version: str = "unversioned"
+    latest_changes: str = ""
     event_actors: pd.DataFrame = field(init=False)
     event_span_end: pd.Series = field(init=False)
 
@@ -71,6 +73,9 @@ def load_dataset(path: str | Path) -> Dataset:
     if not folder.is_dir():
         raise DataValidationError([Problem(str(folder), 0, "*", "data folder not found")])
     for spec in TABLES.values():
+        if spec.optional and not (folder / spec.file_name).exists():
+            frames[spec.name] = empty_table(spec)
+            continue
         frame, table_problems = read_table(folder / spec.file_name, spec)
         problems.extend(table_problems)
         if frame is not None:
@@ -78,7 +83,27 @@ def load_dataset(path: str | Path) -> Dataset:
     problems.extend(check_references(frames))
     if problems:
         raise DataValidationError(problems)
-    return Dataset(**frames, version=read_version(folder))
+    return Dataset(**frames, version=read_version(folder), latest_changes=latest_changes(folder / "CHANGELOG.md"))
+
+
+def empty_table(spec: TableSpec) -> pd.DataFrame:
+    """A table with the spec's columns and dtypes and no rows."""
+    return pd.DataFrame({name: pd.Series(dtype=column.dtype.type) for name, column in spec.schema.columns.items()})
+
+
+def latest_changes(changelog: Path) -> str:
+    """The body of the newest ``## x.y.z`` section of a changelog, as written."""
+    if not changelog.is_file():
+        return ""
+    section: list[str] = []
+    for line in changelog.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            if section:
+                break
+            section.append(line)
+        elif section:
+            section.append(line)
+    return "\n".join(section[1:]).strip()
 
 
 def read_version(folder: Path) -> str:

@@ -78,6 +78,7 @@ class TableSpec:
     title: str
     description: str
     schema: pa.DataFrameSchema
+    optional: bool = False  # an optional table may be absent: it then loads as an empty table
 
     @property
     def columns(self) -> list[str]:
@@ -454,4 +455,41 @@ CLAIMS = TableSpec(
     ),
 )
 
-TABLES: dict[str, TableSpec] = {spec.name: spec for spec in (SOURCES, ACTORS, PLACES, EVENTS, CLAIMS)}
+STORY_NARRATION_MAX_CHARS = 400
+
+STORY = TableSpec(
+    name="story",
+    file_name="story.csv",
+    primary_key="step",
+    title="Story",
+    description="The guided sequence through key events: one row per step, in our own words.",
+    optional=True,
+    schema=pa.DataFrameSchema(
+        {
+            "step": _column(
+                "integer",
+                "Position in the sequence, from 1.",
+                unique=True,
+                checks=[pa.Check.ge(1, error="must be 1 or more")],
+                example="1",
+            ),
+            "event_id": _column(
+                "string", "The event this step shows.", references="events.event_id", example="armistice-1953"
+            ),
+            "narration": _column(
+                "string",
+                "A short narration in our own words; facts stay in the event and its sources.",
+                checks=[
+                    pa.Check.str_length(
+                        max_value=STORY_NARRATION_MAX_CHARS,
+                        error=f"must be at most {STORY_NARRATION_MAX_CHARS} characters",
+                    )
+                ],
+                example="Where it starts.",
+            ),
+        },
+        strict=True,
+    ),
+)
+
+TABLES: dict[str, TableSpec] = {spec.name: spec for spec in (SOURCES, ACTORS, PLACES, EVENTS, CLAIMS, STORY)}

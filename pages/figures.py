@@ -6,18 +6,21 @@ import streamlit as st
 
 from components.charts import figures_figure, milestone_key, qualifier_legend
 from components.render import current_view, empty_state, escape, link_column, with_safe_links
+from components.selection import selected_event, show_in_url
 from monitor.derived import (
     HEADLINE_SCOPES,
     METRIC_LABELS,
     PERSONNEL_METRICS,
     SCOPE_LABELS,
     claims_with_claimants,
+    headline,
     key_events,
     latest_by_claimant,
 )
 
 view = current_view()
 dataset = view.dataset
+show_in_url()
 
 st.title("Troop figures by source")
 st.caption(
@@ -40,7 +43,16 @@ scopes = scope_picker.multiselect(
     format_func=SCOPE_LABELS.get,
     help="Totals and in-place counts are comparable; new batches, plans and subsets are shown only when chosen.",
 )
+parties = st.toggle(
+    "Include claims by parties to the war (Russia, Ukraine, North Korea)",
+    value=True,
+    key="parties",
+    bind="query-params",
+    help="Off: only figures from claimants outside the war (South Korea, the US, the UK, unnamed sources).",
+)
 chosen = view.claims.loc[(view.claims["metric"] == metric) & view.claims["scope"].isin(scopes)]
+if not parties:
+    chosen = chosen.loc[~chosen["interested_party"].astype(bool)]
 claims = claims_with_claimants(dataset, chosen)
 if claims.empty:
     empty_state(f"{METRIC_LABELS.get(metric, metric).lower()} figures")
@@ -50,17 +62,29 @@ chart_column, side_column = st.columns([3, 1], gap="medium")
 with chart_column:
     chart_tab, table_tab = st.tabs(["Chart", "Table"])
     milestones = key_events(view.events)
+    event = selected_event(dataset)
+    marked = (event["date_start"], event["title"]) if event is not None else None
     with chart_tab:
-        st.plotly_chart(figures_figure(claims, metric, milestones), width="stretch", config={"displaylogo": False})
+        st.plotly_chart(
+            figures_figure(claims, metric, milestones, marked), width="stretch", config={"displaylogo": False}
+        )
         if not milestones.empty:
             st.caption("Milestones (dotted lines): " + escape(milestone_key(milestones)))
     with table_tab:
         st.dataframe(
-            claims[["as_of", "figure", "claimant", "interested_party"]].sort_values("as_of"),
+            claims[["as_of", "figure", "scope", "chain", "interested_party"]].sort_values("as_of"),
             hide_index=True,
             width="stretch",
+            column_config={"as_of": st.column_config.DateColumn("As of"), "chain": "Claimant → relayed by → read in"},
         )
 with side_column:
+    latest_range = headline(dataset, claims, metric)
+    if latest_range is not None:
+        st.metric(
+            "Latest figures range",
+            latest_range.text,
+            help="Spread of each claimant's most recent total or in-place figure under the current choices.",
+        )
     st.markdown("**Latest figure per claimant**")
     latest = latest_by_claimant(claims, metric)
     for row in latest.itertuples(index=False):
@@ -81,9 +105,8 @@ st.dataframe(
             "as_of",
             "reported_on",
             "figure",
-            "claimant",
-            "relayed_by",
-            "read_in",
+            "scope",
+            "chain",
             "title",
             "url",
             "interested_party",
@@ -96,7 +119,7 @@ st.dataframe(
     column_config={
         "as_of": st.column_config.DateColumn("As of"),
         "reported_on": st.column_config.DateColumn("Reported"),
-        "read_in": "Read in",
+        "chain": "Claimant → relayed by → read in",
         "url": link_column(),
         "interested_party": st.column_config.CheckboxColumn("Party to the war"),
     },

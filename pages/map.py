@@ -6,18 +6,21 @@ import streamlit as st
 
 from components.maps import INSET_BBOX, REGION_BBOX, basemap_features, inside, map_chart
 from components.render import current_view, empty_state, escape
+from components.selection import select_place, selected_event, selected_place, show_in_url
 from monitor.derived import METRIC_LABELS, movement_flows, place_event_counts, with_labels
 
 view = current_view()
 dataset = view.dataset
+show_in_url()
 
 st.title("Map")
 st.caption(
     "Circles: places of the events in the filter, sized by event count. Arcs: people sent from North Korea as "
     "reported (vermillion: troops; amber: reconstruction personnel; pink: workers); an arc's width follows the "
     "highest figure reported for that destination, and the Tables tab gives the full range. Borders: Natural Earth "
-    "1:50m (public domain), which draws Crimea as part of Russia. Click a circle to list its events; double-click "
-    "to clear."
+    "1:50m (public domain), which draws Crimea as part of Russia. Click a circle to list its events (the timeline "
+    "then shows only that place); double-click to clear. Once a place is selected, or an event on the timeline, "
+    "its place stays vermillion and the others turn blue."
 )
 places = place_event_counts(dataset, view.events)
 flows = movement_flows(dataset, view.claims)
@@ -25,8 +28,16 @@ if places.empty and flows.empty:
     empty_state("events or figures")
     st.stop()
 
-selections = [st.session_state.get(key, {}).get("selection", {}).get("place", []) for key in ("map", "inset")]
-picked = next((chosen[0]["place_id"] for chosen in selections if chosen), None)
+for key in ("map", "inset"):
+    # A new click on either map selects its place; clearing that map's selection clears it.
+    chosen = st.session_state.get(key, {}).get("selection", {}).get("place", [])
+    clicked = chosen[0]["place_id"] if chosen else None
+    if clicked != st.session_state.get(f"{key}_last_pick"):
+        st.session_state[f"{key}_last_pick"] = clicked
+        select_place(clicked)
+picked = selected_place(dataset)
+event = selected_event(dataset)
+ringed = picked or (event["place_id"] if event is not None and isinstance(event["place_id"], str) else None)
 features = basemap_features()
 map_tab, table_tab = st.tabs(["Map", "Tables"])
 with map_tab:
@@ -35,7 +46,7 @@ with map_tab:
             features,
             places,
             flows,
-            selected_place=picked,
+            selected_place=ringed,
             outline=INSET_BBOX,
             height=470,
             title="Eastern Europe to the Pacific (dashed box: the inset below)",
@@ -58,7 +69,7 @@ with map_tab:
                 places,
                 flows,
                 bbox=INSET_BBOX,
-                selected_place=picked,
+                selected_place=ringed,
                 height=440,
                 title="Korean peninsula and Russian Far East",
             ),
@@ -90,4 +101,6 @@ with events_column:
         events = with_labels(dataset, view.events.loc[view.events["place_id"] == picked]).sort_values("date_start")
         st.dataframe(events[["when", "title", "category", "status"]], hide_index=True, width="stretch")
     else:
+        if event is not None:
+            st.caption(f"Selected on the timeline: {escape(event['title'])}")
         st.info("Click a place on either map to list its events here.", icon=":material/touch_app:")

@@ -13,6 +13,12 @@ dataset = view.dataset
 
 st.title("Sources and method")
 st.caption(f"Dataset version {escape(dataset.version)}")
+if dataset.latest_changes:
+    with st.container(border=True):
+        st.markdown(f"**What changed in version {escape(dataset.version)}** (from data/CHANGELOG.md)")
+        for line in dataset.latest_changes.splitlines():
+            if line.strip():
+                st.markdown(escape(line.strip().removeprefix("- ")))
 
 st.subheader("Sources", anchor=False)
 usage = source_usage(dataset).sort_values(["events", "claims"], ascending=False)

@@ -1,0 +1,63 @@
+"""The linked selection shared by every page: one selected event and one selected place, kept in the
+session and mirrored in the URL (?event=<event_id>, ?place=<place_id>) so a link reopens them."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from monitor.loading import Dataset
+
+EVENT_KEY = "selected_event"
+PLACE_KEY = "selected_place"
+_URL_NAMES = {EVENT_KEY: "event", PLACE_KEY: "place"}
+
+
+def sync_from_url(dataset: Dataset) -> None:
+    """Adopt ?event= and ?place= from the URL when they name a known event or place (app.py, every run)."""
+    known = {EVENT_KEY: set(dataset.events["event_id"]), PLACE_KEY: set(dataset.places["place_id"])}
+    for key, name in _URL_NAMES.items():
+        value = st.query_params.get(name)
+        if value is None:
+            continue
+        if value in known[key]:
+            st.session_state[key] = value
+        else:
+            del st.query_params[name]  # an unknown id in a shared link is dropped, not an error
+
+
+def _set(key: str, value: str | None) -> None:
+    name = _URL_NAMES[key]
+    if value:
+        st.session_state[key] = value
+        st.query_params[name] = value
+    else:
+        st.session_state.pop(key, None)
+        if name in st.query_params:
+            del st.query_params[name]
+
+
+def select_event(event_id: str | None) -> None:
+    _set(EVENT_KEY, event_id)
+
+
+def select_place(place_id: str | None) -> None:
+    _set(PLACE_KEY, place_id)
+
+
+def show_in_url() -> None:
+    """Put the current selection back in the URL: Streamlit drops unbound query parameters on page switch."""
+    for key, name in _URL_NAMES.items():
+        if st.session_state.get(key) and st.query_params.get(name) != st.session_state[key]:
+            st.query_params[name] = st.session_state[key]
+
+
+def selected_event(dataset: Dataset) -> pd.Series | None:
+    event_id = st.session_state.get(EVENT_KEY)
+    rows = dataset.events.loc[dataset.events["event_id"] == event_id]
+    return rows.iloc[0] if not rows.empty else None
+
+
+def selected_place(dataset: Dataset) -> str | None:
+    place_id = st.session_state.get(PLACE_KEY)
+    return place_id if place_id in set(dataset.places["place_id"]) else None

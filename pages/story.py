@@ -1,0 +1,103 @@
+"""Story mode: a guided sequence through the key events, 1953–2025, read from data/story.csv."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.charts import figures_figure, timeline_figure
+from components.maps import INSET_BBOX, basemap_features, inside, map_chart
+from components.render import current_view, escape, render_event_detail
+from components.selection import select_event
+from monitor.derived import (
+    HEADLINE_SCOPES,
+    claims_with_claimants,
+    event_lanes,
+    key_events,
+    movement_flows,
+    place_event_counts,
+    with_labels,
+)
+
+view = current_view()
+dataset = view.dataset
+story = dataset.story.sort_values("step")
+
+st.title("Story: 1953–2025 in key events")
+if story.empty:
+    st.info("This dataset has no story.csv, so there is no guided story to show.", icon=":material/menu_book:")
+    st.stop()
+
+steps = [int(step) for step in story["step"]]
+if st.session_state.get("step") not in steps:
+    st.session_state["step"] = steps[0]
+
+
+def move(offset: int) -> None:
+    position = steps.index(st.session_state["step"]) + offset
+    st.session_state["step"] = steps[min(max(position, 0), len(steps) - 1)]
+
+
+st.caption(
+    "A fixed sequence through the record, one event per step; the sidebar filters do not apply here. "
+    "Each step selects its event, so the timeline, map and figures pages open on it too."
+)
+back, picker, forward = st.columns([1, 4, 1], vertical_alignment="bottom")
+back.button(
+    "Previous",
+    on_click=move,
+    args=(-1,),
+    icon=":material/arrow_back:",
+    width="stretch",
+    disabled=st.session_state["step"] == steps[0],
+)
+forward.button(
+    "Next",
+    on_click=move,
+    args=(1,),
+    icon=":material/arrow_forward:",
+    width="stretch",
+    disabled=st.session_state["step"] == steps[-1],
+)
+picker.select_slider("Step", options=steps, key="step", bind="query-params")
+
+current = story.loc[story["step"] == st.session_state["step"]].iloc[0]
+events = with_labels(dataset, dataset.events)
+event = events.loc[events["event_id"] == current["event_id"]].iloc[0]
+select_event(event["event_id"])
+
+st.markdown(f"#### Step {int(current['step'])} of {len(steps)} · {escape(event['when'])}")
+st.info(escape(current["narration"]), icon=":material/auto_stories:")
+
+timeline_tab, map_tab, figures_tab, detail_tab = st.tabs(["Timeline", "Map", "Figures", "Event and sources"])
+with timeline_tab:
+    story_events = events.loc[events["event_id"].isin(story["event_id"])]
+    st.plotly_chart(
+        timeline_figure(story_events, event_lanes(dataset, story_events), highlight=event["event_id"]),
+        width="stretch",
+        key="story_timeline",
+        config={"displaylogo": False},
+    )
+with map_tab:
+    places = place_event_counts(dataset, dataset.events.loc[dataset.events["event_id"] == event["event_id"]])
+    if places.empty:
+        st.caption("This event has no single place on the map.")
+    else:
+        no_flows = movement_flows(dataset, dataset.claims.iloc[0:0])
+        zoomed = bool(inside(places, INSET_BBOX).all())
+        frame = {"bbox": INSET_BBOX, "title": "Korean peninsula and Russian Far East"} if zoomed else {}
+        chart = map_chart(basemap_features(), places, no_flows, selected_place=event["place_id"], **frame)
+        st.altair_chart(chart, width="stretch", key="story_map")
+with figures_tab:
+    claims = claims_with_claimants(dataset, dataset.claims.loc[dataset.claims["scope"].isin(HEADLINE_SCOPES)])
+    if not claims.empty and event["date_start"] < claims["as_of"].min():
+        st.caption(f"The reported figures start in {claims['as_of'].min():%B %Y}; this step comes before them.")
+    st.plotly_chart(
+        figures_figure(
+            claims, "troops_deployed", key_events(dataset.events), marked=(event["date_start"], event["title"])
+        ),
+        width="stretch",
+        key="story_figures",
+        config={"displaylogo": False},
+    )
+with detail_tab:
+    render_event_detail(dataset, dataset.events.loc[dataset.events["event_id"] == event["event_id"]].iloc[0])
