@@ -194,7 +194,8 @@ def figures_figure(
             x=marked[0],
             yref="paper",
             y=0.02,
-            xanchor="left",
+            # Label on the side with room, so it is never cut at the chart's edge.
+            xanchor="right" if pd.Timestamp(marked[0]) > window[0] + (window[1] - window[0]) / 2 else "left",
             yanchor="bottom",
             showarrow=False,
             text=f"selected: {marked[1]}",
@@ -272,15 +273,17 @@ def disagreement_figure(table: pd.DataFrame) -> go.Figure:
                 for low, high, pct in zip(rows["lowest"], rows["highest"], rows["spread_pct"], strict=True)
             ],
             textposition="outside",
+            cliponaxis=False,
             customdata=rows[["who_says"]].to_numpy(),
             hovertemplate="%{y}<br>%{customdata[0]}<extra></extra>",
         )
     )
     figure.update_layout(
         title={"text": "Lowest to highest figure among claimants, per period", "x": 0},
-        xaxis={"title": "Reported figure (log scale)", "type": "log", "tickformat": ","},
+        # One tick per power of ten keeps a log axis legible; the bar labels carry the exact figures.
+        xaxis={"title": "Reported figure (people, log scale)", "type": "log", "tickformat": ",", "dtick": 1},
         height=max(260, 60 + 38 * len(rows)),
-        margin={"l": 10, "r": 40, "t": 50, "b": 10},
+        margin={"l": 10, "r": 160, "t": 50, "b": 10},
         font=FONT,
     )
     return figure

@@ -6,7 +6,14 @@ import streamlit as st
 
 from components.charts import disagreement_figure
 from components.render import current_view, empty_state
-from monitor.derived import HEADLINE_SCOPES, METRIC_LABELS, PERIOD_CODES, SCOPE_LABELS, disagreements
+from monitor.derived import (
+    HEADLINE_SCOPES,
+    METRIC_LABELS,
+    PERIOD_CODES,
+    PERSONNEL_METRICS,
+    SCOPE_LABELS,
+    disagreements,
+)
 
 view = current_view()
 dataset = view.dataset
@@ -18,8 +25,16 @@ st.caption(
     "Differences can be definitional (a total against a subset, a plan against an arrival): read the notes "
     "of each claim on the explorer page before concluding that sources contradict each other."
 )
-left, right = st.columns([1, 2])
+left, middle, right = st.columns([1, 2, 2])
 granularity = left.selectbox("Period", list(PERIOD_CODES), index=3, key="granularity", bind="query-params")
+metrics = middle.multiselect(
+    "Figures",
+    list(PERSONNEL_METRICS),
+    default=list(PERSONNEL_METRICS),
+    key="dmetric",
+    bind="query-params",
+    format_func=METRIC_LABELS.get,
+)
 scopes = right.multiselect(
     "Which figures",
     list(SCOPE_LABELS),
@@ -28,7 +43,8 @@ scopes = right.multiselect(
     bind="query-params",
     format_func=SCOPE_LABELS.get,
 )
-table = disagreements(dataset, view.claims.loc[view.claims["scope"].isin(scopes)], granularity)
+chosen = view.claims.loc[view.claims["scope"].isin(scopes) & view.claims["metric"].isin(metrics)]
+table = disagreements(dataset, chosen, granularity)
 if table.empty:
     empty_state("disagreeing figures")
     st.stop()
