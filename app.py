@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from components.data import load_current_dataset, show_data_error
+from components.data import current_dataset, show_data_error
 from components.filters import sidebar_filters
 from components.selection import sync_from_url
 from monitor import DataValidationError
@@ -37,10 +37,11 @@ navigation = st.navigation(
             PAGES / "explorer.py", title="Claims and events explorer", icon=":material/table_view:", url_path="explorer"
         ),
         st.Page(PAGES / "sources.py", title="Sources and method", icon=":material/menu_book:", url_path="sources"),
+        st.Page(PAGES / "upload.py", title="Use your own data", icon=":material/upload_file:", url_path="upload"),
     ]
 )
 
-loaded = load_current_dataset()
+loaded = current_dataset()
 if isinstance(loaded, DataValidationError):
     show_data_error(loaded)
     st.stop()

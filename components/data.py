@@ -24,6 +24,15 @@ def load_current_dataset() -> Dataset | DataValidationError:
         return _load(str(data_dir()))
 
 
+UPLOAD_KEY = "uploaded_dataset"
+
+
+def current_dataset() -> Dataset | DataValidationError:
+    """This session's uploaded dataset when there is one (kept in the session only), else the shared one."""
+    uploaded = st.session_state.get(UPLOAD_KEY)
+    return uploaded if uploaded is not None else load_current_dataset()
+
+
 def show_data_error(error: DataValidationError) -> None:
     """Every problem as file:row:column, in a code block (plain text, never HTML)."""
     st.error(

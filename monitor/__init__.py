@@ -5,6 +5,6 @@ Nothing here imports Streamlit, so the validator, the benchmarks and the tests u
 
 from monitor.config import data_dir
 from monitor.errors import DataValidationError, Problem
-from monitor.loading import Dataset, load_dataset
+from monitor.loading import Dataset, load_dataset, load_tables
 
-__all__ = ["DataValidationError", "Dataset", "Problem", "data_dir", "load_dataset"]
+__all__ = ["DataValidationError", "Dataset", "Problem", "data_dir", "load_dataset", "load_tables"]

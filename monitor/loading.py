@@ -11,6 +11,7 @@ import difflib
 import io
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,22 +69,45 @@ def span_end(events: pd.DataFrame) -> pd.Series:
 def load_dataset(path: str | Path) -> Dataset:
     """Load and validate every table in ``path``; raise one error listing every problem."""
     folder = Path(path)
-    problems: list[Problem] = []
-    frames: dict[str, pd.DataFrame] = {}
     if not folder.is_dir():
         raise DataValidationError([Problem(str(folder), 0, "*", "data folder not found")])
+    files = {
+        spec.file_name: (folder / spec.file_name).read_bytes() if (folder / spec.file_name).is_file() else None
+        for spec in TABLES.values()
+    }
+    return load_tables(
+        files,
+        where=str(folder),
+        version=read_version(folder),
+        changes=latest_changes(folder / "CHANGELOG.md"),
+    )
+
+
+def load_tables(
+    files: Mapping[str, bytes | None], *, where: str = "the upload", version: str = "unversioned", changes: str = ""
+) -> Dataset:
+    """Validate tables given as raw CSV bytes by file name (a folder's files, or an upload).
+
+    A required file that is absent (None or not a key) is a problem; an optional one loads as an empty table.
+    """
+    problems: list[Problem] = []
+    frames: dict[str, pd.DataFrame] = {}
     for spec in TABLES.values():
-        if spec.optional and not (folder / spec.file_name).exists():
-            frames[spec.name] = empty_table(spec)
+        data = files.get(spec.file_name)
+        if data is None:
+            if spec.optional:
+                frames[spec.name] = empty_table(spec)
+            else:
+                problems.append(Problem(spec.file_name, 0, "*", f"file is missing from {where}"))
             continue
-        frame, table_problems = read_table(folder / spec.file_name, spec)
+        frame, table_problems = read_table(data, spec)
         problems.extend(table_problems)
         if frame is not None:
             frames[spec.name] = frame
     problems.extend(check_references(frames))
     if problems:
         raise DataValidationError(problems)
-    return Dataset(**frames, version=read_version(folder), latest_changes=latest_changes(folder / "CHANGELOG.md"))
+    return Dataset(**frames, version=version, latest_changes=changes)
 
 
 def empty_table(spec: TableSpec) -> pd.DataFrame:
@@ -115,12 +139,10 @@ def read_version(folder: Path) -> str:
         return "unversioned"
 
 
-def read_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Parse and validate one CSV file; the frame is None when its header is unusable."""
+def read_table(data: bytes, spec: TableSpec) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Parse and validate one CSV file's bytes; the frame is None when its header is unusable."""
     name = spec.file_name
-    if not path.is_file():
-        return None, [Problem(name, 0, "*", f"file is missing from {path.parent}")]
-    text, problems = _decode(path, name)
+    text, problems = _decode(data, name)
     if text is None:
         return None, problems
     if not text.strip():
@@ -137,10 +159,9 @@ def read_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame | None, list[P
     return frame, problems
 
 
-def _decode(path: Path, name: str) -> tuple[str | None, list[Problem]]:
-    data = path.read_bytes()
+def _decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
     try:
-        # utf-8-sig accepts a byte-order mark; universal newlines below accept CRLF.
+        # utf-8-sig accepts a byte-order mark; the CSV reader accepts CRLF line ends.
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as error:
         row = data[: error.start].count(b"\n") + 1

@@ -16,6 +16,7 @@ PAGES = [
     "pages/story.py",
     "pages/explorer.py",
     "pages/sources.py",
+    "pages/upload.py",
 ]
 
 
