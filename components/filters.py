@@ -6,6 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
+from monitor.derived import HEADLINE_SCOPES, SCOPE_LABELS
 from monitor.filtering import ALL_PERIOD, CUSTOM_PERIOD, Filters, period_bounds, period_label, period_options
 from monitor.loading import Dataset
 from monitor.schema import EVENT_CATEGORIES, FIRST_DATE, LAST_DATE
@@ -82,3 +83,16 @@ def _range_from(chosen: object) -> tuple:
     if isinstance(chosen, dt.date):
         return pd.Timestamp(chosen), pd.Timestamp(chosen)
     return FIRST_DATE, LAST_DATE
+
+
+def scope_picker(container: st.delta_generator.DeltaGenerator) -> list[str]:
+    """Which kinds of figures to compare; one URL key, so the figures and disagreement pages agree."""
+    return container.multiselect(
+        "Which figures",
+        list(SCOPE_LABELS),
+        default=list(HEADLINE_SCOPES),
+        key="scope",
+        bind="query-params",
+        format_func=SCOPE_LABELS.get,
+        help="Totals and in-place counts are comparable; new batches, plans and subsets are shown only when chosen.",
+    )

@@ -5,13 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from components.charts import disagreement_figure
+from components.filters import scope_picker
 from components.render import current_view, empty_state
 from monitor.derived import (
-    HEADLINE_SCOPES,
     METRIC_LABELS,
     PERIOD_CODES,
     PERSONNEL_METRICS,
-    SCOPE_LABELS,
     disagreements,
 )
 
@@ -35,14 +34,7 @@ metrics = middle.multiselect(
     bind="query-params",
     format_func=METRIC_LABELS.get,
 )
-scopes = right.multiselect(
-    "Which figures",
-    list(SCOPE_LABELS),
-    default=list(HEADLINE_SCOPES),
-    key="dscope",
-    bind="query-params",
-    format_func=SCOPE_LABELS.get,
-)
+scopes = scope_picker(right)
 chosen = view.claims.loc[view.claims["scope"].isin(scopes) & view.claims["metric"].isin(metrics)]
 table = disagreements(dataset, chosen, granularity)
 if table.empty:

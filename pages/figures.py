@@ -5,13 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from components.charts import figures_figure, milestone_key, qualifier_legend
+from components.filters import scope_picker
 from components.render import current_view, empty_state, escape, link_column, with_safe_links
 from components.selection import selected_event, show_in_url
 from monitor.derived import (
-    HEADLINE_SCOPES,
     METRIC_LABELS,
     PERSONNEL_METRICS,
-    SCOPE_LABELS,
     claims_with_claimants,
     headline,
     key_events,
@@ -30,19 +29,11 @@ st.caption(
     "parties to the war (Russia, Ukraine, North Korea). Numbered dotted lines are milestones, listed under the chart."
 )
 available = [metric for metric in PERSONNEL_METRICS if (dataset.claims["metric"] == metric).any()]
-picker, scope_picker = st.columns([1, 2])
+picker, scope_column = st.columns([1, 2])
 metric = picker.selectbox(
     "Figure", available, key="metric", bind="query-params", format_func=lambda m: METRIC_LABELS.get(m, m)
 )
-scopes = scope_picker.multiselect(
-    "Which figures",
-    list(SCOPE_LABELS),
-    default=list(HEADLINE_SCOPES),
-    key="scope",
-    bind="query-params",
-    format_func=SCOPE_LABELS.get,
-    help="Totals and in-place counts are comparable; new batches, plans and subsets are shown only when chosen.",
-)
+scopes = scope_picker(scope_column)
 parties = st.toggle(
     "Include claims by parties to the war (Russia, Ukraine, North Korea)",
     value=True,
