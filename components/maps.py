@@ -16,6 +16,7 @@ from monitor.derived import METRIC_LABELS
 BASEMAP_PATH = PROJECT_ROOT / "data" / "basemap" / "countries.geojson"
 FLOW_COLOURS = {"troops_deployed": "#D55E00", "troops_reconstruction": "#E69F00", "workers": "#CC79A7"}
 ARC_POINTS = 24
+BASEMAP_DATASET = "basemap"
 # The vendored basemap covers eastern Europe to the Pacific; the inset zooms on the Korean peninsula.
 REGION_BBOX = (20.0, 30.0, 150.0, 72.0)
 INSET_BBOX = (123.5, 36.8, 133.5, 44.2)
@@ -103,8 +104,9 @@ def map_chart(
     # The main map fits the (pre-clipped) basemap; a zoomed map fits its box. Places outside are dropped below,
     # so a far-away place never shrinks the map.
     projection = {"type": "mercator"} if bbox == REGION_BBOX else {"type": "mercator", "fit": _frame(bbox)}
+    # The borders are named data, filled in by map_spec(): Altair would otherwise walk every coordinate.
     basemap = (
-        alt.Chart(alt.Data(values=list(features)))
+        alt.Chart(alt.NamedData(BASEMAP_DATASET))
         .mark_geoshape(fill="#EEF0F2", stroke="#9AA5B1", strokeWidth=0.6, clip=True)
         .project(**projection)
     )
@@ -191,3 +193,10 @@ def map_chart(
     return alt.layer(*layers).properties(
         width="container", height=height, title=title, usermeta={"embedOptions": {"renderer": "svg"}}
     )
+
+
+def map_spec(chart: alt.LayerChart, features: tuple[dict, ...]) -> dict:
+    """The Vega-Lite spec of a map_chart() with the basemap's features attached as its named dataset."""
+    spec = chart.to_dict()
+    spec.setdefault("datasets", {})[BASEMAP_DATASET] = list(features)
+    return spec

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.maps import INSET_BBOX, REGION_BBOX, basemap_features, inside, map_chart
+from components.maps import INSET_BBOX, REGION_BBOX, basemap_features, inside, map_chart, map_spec
 from components.render import current_view, empty_state, escape
 from components.selection import select_place, selected_event, selected_place, show_in_url
 from monitor.derived import METRIC_LABELS, movement_flows, place_event_counts, with_labels
@@ -41,20 +41,16 @@ ringed = picked or (event["place_id"] if event is not None and isinstance(event[
 features = basemap_features()
 map_tab, table_tab = st.tabs(["Map", "Tables"])
 with map_tab:
-    st.altair_chart(
-        map_chart(
-            features,
-            places,
-            flows,
-            selected_place=ringed,
-            outline=INSET_BBOX,
-            height=470,
-            title="Eastern Europe to the Pacific (dashed box: the inset below)",
-        ),
-        on_select="rerun",
-        key="map",
-        width="stretch",
+    main_map = map_chart(
+        features,
+        places,
+        flows,
+        selected_place=ringed,
+        outline=INSET_BBOX,
+        height=470,
+        title="Eastern Europe to the Pacific (dashed box: the inset below)",
     )
+    st.vega_lite_chart(map_spec(main_map, features), on_select="rerun", key="map", width="stretch")
     elsewhere = places.loc[~inside(places, REGION_BBOX)]
     if not elsewhere.empty:
         st.caption(
@@ -63,20 +59,16 @@ with map_tab:
         )
     inset_column, events_column = st.columns(2, gap="medium")
     with inset_column:
-        st.altair_chart(
-            map_chart(
-                features,
-                places,
-                flows,
-                bbox=INSET_BBOX,
-                selected_place=ringed,
-                height=440,
-                title="Korean peninsula and Russian Far East",
-            ),
-            on_select="rerun",
-            key="inset",
-            width="stretch",
+        inset_map = map_chart(
+            features,
+            places,
+            flows,
+            bbox=INSET_BBOX,
+            selected_place=ringed,
+            height=440,
+            title="Korean peninsula and Russian Far East",
         )
+        st.vega_lite_chart(map_spec(inset_map, features), on_select="rerun", key="inset", width="stretch")
 with table_tab:
     st.dataframe(
         places[["name", "name_local", "country", "kind", "events", "lat", "lon", "notes"]],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.charts import figures_figure, timeline_figure
-from components.maps import INSET_BBOX, basemap_features, inside, map_chart
+from components.maps import INSET_BBOX, basemap_features, inside, map_chart, map_spec
 from components.render import current_view, escape, render_event_detail
 from components.selection import select_event
 from monitor.derived import (
@@ -86,7 +86,7 @@ with map_tab:
         zoomed = bool(inside(places, INSET_BBOX).all())
         frame = {"bbox": INSET_BBOX, "title": "Korean peninsula and Russian Far East"} if zoomed else {}
         chart = map_chart(basemap_features(), places, no_flows, selected_place=event["place_id"], **frame)
-        st.altair_chart(chart, width="stretch", key="story_map")
+        st.vega_lite_chart(map_spec(chart, basemap_features()), width="stretch", key="story_map")
 with figures_tab:
     claims = claims_with_claimants(dataset, dataset.claims.loc[dataset.claims["scope"].isin(HEADLINE_SCOPES)])
     if not claims.empty and event["date_start"] < claims["as_of"].min():

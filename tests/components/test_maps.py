@@ -5,7 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from components.maps import BASEMAP_PATH, INSET_BBOX, REGION_BBOX, arc_points, basemap_features, label_sides, map_chart
+from components.maps import (
+    BASEMAP_PATH,
+    INSET_BBOX,
+    REGION_BBOX,
+    arc_points,
+    basemap_features,
+    label_sides,
+    map_chart,
+    map_spec,
+)
 from monitor import load_dataset
 from monitor.derived import movement_flows, place_event_counts
 
@@ -24,11 +33,12 @@ def test_basemap_is_vendored_geojson_with_the_key_countries():
 def test_map_layers_basemap_arcs_places_and_labels(dataset):
     places = place_event_counts(dataset, dataset.events)
     flows = movement_flows(dataset, dataset.claims)
-    spec = map_chart(basemap_features(), places, flows).to_dict()
+    spec = map_spec(map_chart(basemap_features(), places, flows), basemap_features())
     marks = [layer["mark"]["type"] for layer in spec["layer"]]
     assert marks[:3] == ["geoshape", "line", "circle"] and set(marks[3:]) == {"text"}
-    assert len(spec["layer"][0]["data"]["values"]) == len(basemap_features())
-    assert "url" not in spec["layer"][0]["data"], "the basemap must be inline: no network at run time"
+    assert spec["layer"][0]["data"] == {"name": "basemap"}
+    # Inline, never a URL: the map must draw with no network at all.
+    assert len(spec["datasets"]["basemap"]) == len(basemap_features())
 
 
 def test_arcs_run_from_pyongyang_to_the_destination(dataset):
