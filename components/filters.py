@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from monitor.derived import HEADLINE_SCOPES, SCOPE_LABELS
@@ -73,16 +74,12 @@ def sidebar_filters(dataset: Dataset) -> Filters:
     return Filters(actors=tuple(actors), start=start, end=end, categories=tuple(categories))
 
 
-def _range_from(chosen: object) -> tuple:
-    import pandas as pd
-
-    if isinstance(chosen, tuple | list) and len(chosen) == 2:
-        return pd.Timestamp(chosen[0]), pd.Timestamp(chosen[1])
-    if isinstance(chosen, tuple | list) and len(chosen) == 1:
-        return pd.Timestamp(chosen[0]), pd.Timestamp(chosen[0])
+def _range_from(chosen: object) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The date_input's value as a (start, end) pair; while the user has picked only one end, that day."""
     if isinstance(chosen, dt.date):
-        return pd.Timestamp(chosen), pd.Timestamp(chosen)
-    return FIRST_DATE, LAST_DATE
+        chosen = (chosen,)
+    picked = [pd.Timestamp(day) for day in chosen] if isinstance(chosen, tuple | list) else []
+    return (picked[0], picked[-1]) if picked else (FIRST_DATE, LAST_DATE)
 
 
 def scope_picker(container: st.delta_generator.DeltaGenerator) -> list[str]:
