@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from monitor import Dataset, DataValidationError, data_dir, load_dataset
@@ -10,18 +12,27 @@ MAX_PROBLEMS_SHOWN = 200
 
 
 @st.cache_data(show_spinner=False)
-def _load(folder: str) -> Dataset | DataValidationError:
-    # The folder is the cache key, so MONITOR_DATA_DIR switches datasets without a restart.
+def _load(folder: str, signature: tuple) -> Dataset | DataValidationError:  # signature only keys the cache
     try:
         return load_dataset(folder)
     except DataValidationError as error:
         return error
 
 
+def _signature(folder: Path) -> tuple:
+    """Name, size and modification time of each data file: an edited file is loaded afresh."""
+    return tuple((path.name, path.stat().st_size, path.stat().st_mtime_ns) for path in sorted(folder.glob("*.*")))
+
+
 def load_current_dataset() -> Dataset | DataValidationError:
-    """The validated dataset of the configured folder, or the error listing every problem."""
+    """The validated dataset of the configured folder, or the error listing every problem.
+
+    Cached per process by folder and file signature, so MONITOR_DATA_DIR switches datasets and an edited
+    file is picked up without a restart.
+    """
+    folder = data_dir()
     with st.spinner("Loading and validating the data…"):
-        return _load(str(data_dir()))
+        return _load(str(folder), _signature(folder) if folder.is_dir() else ())
 
 
 UPLOAD_KEY = "uploaded_dataset"
