@@ -33,11 +33,13 @@ with claims_tab:
     columns = [
         "claim_id",
         "metric",
+        "as_of",
         "figure",
+        "scope",
+        "chain",
         "value_low",
         "value_high",
         "qualifier",
-        "as_of",
         "reported_on",
         "claimant",
         "relayed_by",
@@ -49,9 +51,8 @@ with claims_tab:
         "excerpt",
         "notes",
     ]
-    shown = with_safe_links(search(claims, query, ["claimant", "relayed_by", "read_in", "metric", "notes", "excerpt"]))[
-        columns
-    ]
+    searchable = ["claimant", "relayed_by", "read_in", "metric", "notes", "excerpt"]
+    shown = with_safe_links(search(claims, query, searchable)).sort_values(["as_of", "metric"])[columns]
     if shown.empty:
         empty_state("claims")
     else:

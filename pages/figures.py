@@ -25,7 +25,7 @@ st.title("Troop figures by source")
 st.caption(
     "Each marker is one reported figure at the date it describes, coloured by the claimant's state. "
     "A vertical bar spans a low–high range; the marker's shape shows the wording (open circle: about; "
-    "triangle up: over or at least; triangle down: up to). A thick outline and ◆ mark claimants that are "
+    "open triangle up: over or at least; open triangle down: up to). A thick outline and ◆ mark claimants that are "
     "parties to the war (Russia, Ukraine, North Korea). Numbered dotted lines are milestones, listed under the chart."
 )
 available = [metric for metric in PERSONNEL_METRICS if (dataset.claims["metric"] == metric).any()]
