@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from components.data import current_dataset, show_data_error
+from components.data import UPLOAD_KEY, current_dataset, show_data_error
 from components.filters import sidebar_filters
 from components.selection import sync_from_url
 from monitor import DataValidationError
@@ -48,6 +48,8 @@ if isinstance(loaded, DataValidationError):
 
 sync_from_url(loaded)
 view = apply_filters(loaded, sidebar_filters(loaded))
+if st.session_state.get(UPLOAD_KEY) is not None:
+    st.sidebar.caption("Data: your upload (this session only)")
 st.sidebar.caption(view.summary)
 st.session_state["view"] = view
 navigation.run()

@@ -15,7 +15,7 @@ from monitor.loading import Dataset
 from monitor.schema import URL_PATTERN
 
 _SAFE_URL = re.compile(URL_PATTERN)
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=])")
 
 
 def current_view() -> View:

@@ -11,13 +11,15 @@ import difflib
 import io
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from monitor.errors import DataValidationError, Problem
@@ -25,9 +27,21 @@ from monitor.schema import LIST_SEPARATOR, PARTIES_TO_THE_WAR, TABLES, TableSpec
 
 HEADER_ROW = 1
 FIRST_DATA_ROW = 2
+SHOWN_CHARS = 60  # a long value is quoted in a message by its first characters and its length
+SHOWN_ROWS = 10  # a duplicate id lists at most this many of its rows
+# Parsed dates are nanosecond timestamps; a date outside their span is clamped to the edge of it, so the
+# schema's range check still reports it (quoting the text as written) instead of the parser failing.
+_EARLIEST_DATE = pd.Timestamp("1678-01-01")
+_LATEST_DATE = pd.Timestamp("2261-01-01")  # a 1 January, so no precision rule fires on top
+# Whole numbers beyond float's exact range are clamped the same way before they become Int64.
+_LARGEST_WHOLE = 2.0**53
 _DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _BOOLEAN_TEXT = {"true": True, "false": False}
 _OTHER_DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}
+_PYARROW_BLOCK_BYTES = 1 << 20
+
+# Python's csv module refuses fields over 128 KiB by default; the schema, not the reader, limits cell sizes.
+csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
 
 
 @dataclass
@@ -164,14 +178,28 @@ def _decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
         # utf-8-sig accepts a byte-order mark; the CSV reader accepts CRLF line ends.
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as error:
-        row = data[: error.start].count(b"\n") + 1
+        row = _row_at(data[: error.start].decode("utf-8-sig"))
         byte = data[error.start : error.start + 1].hex()
         message = f"is not UTF-8 (byte 0x{byte}); save the file as UTF-8"
         return None, [Problem(name, row, "*", message)]
 
 
+def _row_at(before: str) -> int:
+    """The row (header = 1) in which the text that follows ``before`` starts."""
+    rows = sum(1 for _ in _records(before))
+    return rows + 1 if not before or before.endswith(("\n", "\r")) else max(rows, 1)
+
+
+def _records(text: str) -> Iterator[list[str]]:
+    """CSV records as Python reads them; newline="" lets a lone CR end a line as it does for pyarrow."""
+    return csv.reader(io.StringIO(text, newline=""))
+
+
 def _first_record(text: str) -> list[str]:
-    return next(csv.reader(io.StringIO(text)), [])
+    try:
+        return next(_records(text), [])
+    except csv.Error:
+        return []
 
 
 def _check_header(text: str, spec: TableSpec) -> list[Problem]:
@@ -185,14 +213,14 @@ def _check_header(text: str, spec: TableSpec) -> list[Problem]:
     seen: set[str] = set()
     for column in header:
         if column in seen:
-            problems.append(Problem(name, HEADER_ROW, column, "column appears twice in the header"))
+            problems.append(Problem(name, HEADER_ROW, _label(column), "column appears twice in the header"))
         seen.add(column)
     missing = [column for column in spec.columns if column not in seen]
     for column in header:
         if column not in spec.columns:
-            hint = difflib.get_close_matches(column, missing, n=1, cutoff=0.5)
+            hint = difflib.get_close_matches(column.lstrip("\ufeff"), missing, n=1, cutoff=0.5)
             suggestion = f"; did you mean '{hint[0]}'?" if hint else f"; expected only: {', '.join(spec.columns)}"
-            problems.append(Problem(name, HEADER_ROW, column or "(blank)", f"unknown column{suggestion}"))
+            problems.append(Problem(name, HEADER_ROW, _label(column), f"unknown column{suggestion}"))
     for column in missing:
         problems.append(Problem(name, HEADER_ROW, column, "required column is missing from the header"))
     return problems
@@ -209,31 +237,62 @@ def _read_cells(text: str, spec: TableSpec) -> tuple[pd.DataFrame | None, list[P
         ragged_rows += 1
         return "skip"
 
+    data = text.encode("utf-8")
     try:
         table = pa_csv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            parse_options=pa_csv.ParseOptions(newlines_in_values=True, invalid_row_handler=count_ragged),
+            io.BytesIO(data),
+            # One block must hold the longest row; the whole file always does.
+            read_options=pa_csv.ReadOptions(block_size=max(_PYARROW_BLOCK_BYTES, len(data) + 1)),
+            parse_options=pa_csv.ParseOptions(
+                newlines_in_values=True,
+                # Blank lines are kept as rows so that row numbers stay those a spreadsheet shows.
+                ignore_empty_lines=False,
+                invalid_row_handler=count_ragged,
+            ),
             convert_options=pa_csv.ConvertOptions(
                 column_types={column: pyarrow.string() for column in raw_header},
                 strings_can_be_null=False,
             ),
         )
-    except pyarrow.ArrowInvalid as error:
-        return None, [Problem(name, 0, "*", f"file is not valid CSV: {error}")]
+    except pyarrow.ArrowException as error:
+        return None, [Problem(name, 0, "*", f"file is not valid CSV: {_shorten(str(error), 200)}")]
     if ragged_rows:
         # Rare and only on bad files: find the row numbers with the slower exact reader.
-        return None, _ragged_rows(text, name)
-    raw = table.to_pandas()
+        return None, _ragged_rows(text, name) or [
+            Problem(name, 0, "*", f"{ragged_rows} row(s) do not have as many fields as the header")
+        ]
+    if sorted(column.strip() for column in table.column_names) != sorted(spec.columns):
+        return None, [Problem(name, HEADER_ROW, "*", "the header could not be read; check its quote marks")]
+    # Blank rows at the end are dropped (spreadsheets export them); a blank row before data is a problem.
+    blank = _blank_rows(table)
+    filled = (~blank).nonzero()[0]
+    last = int(filled[-1]) + 1 if len(filled) else 0
+    inner_blanks = blank[:last].nonzero()[0]
+    if len(inner_blanks):
+        return None, [
+            Problem(name, int(index) + FIRST_DATA_ROW, "*", "row is blank; delete it or fill it in")
+            for index in inner_blanks
+        ]
+    raw = table.slice(0, last).to_pandas()
     raw.columns = [column.strip() for column in raw.columns]
     return raw, []
 
 
+def _blank_rows(table: pyarrow.Table) -> np.ndarray:
+    """True for each row whose every cell is empty or white space."""
+    blank = np.ones(table.num_rows, dtype=bool)
+    for column in table.columns:
+        blank &= pc.equal(pc.utf8_trim_whitespace(column), "").to_numpy(zero_copy_only=False)
+    return blank
+
+
 def _ragged_rows(text: str, name: str) -> list[Problem]:
-    records = csv.reader(io.StringIO(text))
+    records = _records(text)
     header = next(records, [])
     problems = []
     for row, record in enumerate(records, start=FIRST_DATA_ROW):
-        if len(record) != len(header):
+        # A blank line is one empty record for pyarrow, and no fields at all for Python: not ragged.
+        if record and len(record) != len(header):
             extra_or_missing = "more" if len(record) > len(header) else "fewer"
             message = f"row has {len(record)} fields, {extra_or_missing} than the header's {len(header)}"
             problems.append(Problem(name, row, "*", message))
@@ -255,7 +314,7 @@ def _parse_columns(raw: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, li
                     spec.file_name,
                     int(index) + FIRST_DATA_ROW,
                     column,
-                    _PARSE_MESSAGES[kind].format(raw.at[index, column]),
+                    _PARSE_MESSAGES[kind].format(_shorten(raw.at[index, column])),
                 )
             )
     return pd.DataFrame(parsed, index=raw.index), problems
@@ -267,11 +326,14 @@ def _parse_string(text: pd.Series, empty: pd.Series) -> tuple[pd.Series, pd.Seri
 
 def _parse_date(text: pd.Series, empty: pd.Series) -> tuple[pd.Series, pd.Series]:
     dates = pd.to_datetime(text.where(text.str.match(_DATE_TEXT.pattern)), format="%Y-%m-%d", errors="coerce")
-    return dates.astype("datetime64[ns]"), dates.isna() & ~empty
+    bad = dates.isna() & ~empty
+    dates = dates.mask(dates < _EARLIEST_DATE, _EARLIEST_DATE).mask(dates > _LATEST_DATE, _LATEST_DATE)
+    return dates.astype("datetime64[ns]"), bad
 
 
 def _parse_number(text: pd.Series, empty: pd.Series) -> tuple[pd.Series, pd.Series]:
     numbers = pd.to_numeric(text.mask(empty), errors="coerce").astype("Float64")
+    numbers = numbers.mask(numbers.abs() == float("inf"))  # 'inf', or '1e999', is not a figure
     bad = numbers.isna() & ~empty
     return numbers, bad.astype(bool)
 
@@ -279,7 +341,8 @@ def _parse_number(text: pd.Series, empty: pd.Series) -> tuple[pd.Series, pd.Seri
 def _parse_integer(text: pd.Series, empty: pd.Series) -> tuple[pd.Series, pd.Series]:
     numbers, bad = _parse_number(text, empty)
     fractional = (numbers % 1 != 0).fillna(False).astype(bool)
-    return numbers.mask(fractional).round().astype("Int64"), bad | fractional
+    whole = numbers.mask(fractional).clip(-_LARGEST_WHOLE, _LARGEST_WHOLE)
+    return whole.round().astype("Int64"), bad | fractional
 
 
 def _parse_boolean(text: pd.Series, empty: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -325,6 +388,7 @@ def _problems_from_failures(
     failures: pd.DataFrame, raw: pd.DataFrame, spec: TableSpec, already_reported: set[tuple[int, str]]
 ) -> list[Problem]:
     row_check_columns = {check.error: check.statistics["column"] for check in spec.schema.checks}
+    rows_by_value: dict[str, pd.Series] = {}  # per column, for duplicates: each value's row numbers
     problems = []
     for failure in failures.itertuples(index=False):
         check = str(failure.check)
@@ -337,22 +401,36 @@ def _problems_from_failures(
             continue
         column = str(failure.column)
         if (row, column) not in already_reported:
-            problems.append(Problem(spec.file_name, row, column, _describe(check, raw, failure.index, column)))
+            message = _describe(check, raw, failure.index, column, rows_by_value)
+            problems.append(Problem(spec.file_name, row, column, message))
     return problems
 
 
-def _describe(check: str, raw: pd.DataFrame, index: int, column: str) -> str:
+def _describe(check: str, raw: pd.DataFrame, index: int, column: str, rows_by_value: dict[str, pd.Series]) -> str:
     text = raw.at[index, column].strip()
     if check == "not_nullable":
         return "must not be empty"
     if check == "field_uniqueness":
-        rows = ", ".join(str(int(i) + FIRST_DATA_ROW) for i in raw.index[raw[column].str.strip() == text])
-        return f"duplicate {column} '{text}' (rows {rows})"
+        if column not in rows_by_value:
+            cells = raw[column].str.strip()
+            rows_by_value[column] = pd.Series(raw.index + FIRST_DATA_ROW).groupby(cells.to_numpy()).agg(list)
+        rows = rows_by_value[column][text]
+        shown = ", ".join(str(int(row)) for row in rows[:SHOWN_ROWS])
+        more = f" and {len(rows) - SHOWN_ROWS} more" if len(rows) > SHOWN_ROWS else ""
+        return f"duplicate {column} '{_shorten(text)}' (rows {shown}{more})"
     return f"'{_shorten(text)}' {check}"
 
 
-def _shorten(text: str, limit: int = 60) -> str:
+def _shorten(text: str, limit: int = SHOWN_CHARS) -> str:
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+
+
+def _label(column: str) -> str:
+    """A header cell as a problem's column: shortened, with invisible characters spelled out."""
+    shown = _shorten(column)
+    if not shown:
+        return "(blank)"
+    return shown if shown.isprintable() else shown.encode("unicode_escape").decode("ascii")
 
 
 def check_references(frames: dict[str, pd.DataFrame]) -> list[Problem]:
@@ -380,7 +458,7 @@ def check_references(frames: dict[str, pd.DataFrame]) -> list[Problem]:
                         spec.file_name,
                         int(index) + FIRST_DATA_ROW,
                         column,
-                        f"unknown id '{value}' (not in {TABLES[target_table].file_name})",
+                        f"unknown id '{_shorten(value)}' (not in {TABLES[target_table].file_name})",
                     )
                 )
     if "claims" in frames and "actors" in frames:
@@ -389,7 +467,8 @@ def check_references(frames: dict[str, pd.DataFrame]) -> list[Problem]:
 
 
 def _check_interested_party(claims: pd.DataFrame, actors: pd.DataFrame) -> list[Problem]:
-    state_of = actors.set_index("actor_id")["state"]
+    # A duplicate actor_id is reported on its own; the first row of each id decides here.
+    state_of = actors.drop_duplicates("actor_id").set_index("actor_id")["state"]
     claimant_state = claims["claimant_actor"].map(state_of)
     expected = claimant_state.isin(PARTIES_TO_THE_WAR)
     wrong = claims["interested_party"].notna() & claimant_state.notna() & (claims["interested_party"] != expected)

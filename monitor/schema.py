@@ -6,7 +6,7 @@ its pandera ``metadata``:
 
 * ``kind``: how the CSV text is parsed (string, url, date, integer, number, boolean, list);
 * ``references``: ``"table.column"`` whose values this column must name (cross-table check);
-* ``example``: a value used in the downloadable templates.
+* ``example``: a value used in the downloadable templates (together, the templates are a valid dataset).
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ FIRST_DATE = pd.Timestamp("1953-01-01")
 LAST_DATE = pd.Timestamp("2025-12-31")
 LIST_SEPARATOR = ";"
 EXCERPT_MAX_CHARS = 200
+# Any other text cell (a title, a summary, notes, a URL): generous, but a runaway cell is an error, not a page.
+TEXT_MAX_CHARS = 10_000
 ID_PATTERN = r"^[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)*$"
 ID_MAX_CHARS = 64
 URL_PATTERN = r"^https?://[^\s<>\"]+$"
@@ -109,6 +111,10 @@ def _column(
         "boolean": "boolean",
     }
     all_checks = list(checks or [])
+    if kind in ("string", "url") and not any(check.name in ("str_length", "isin") for check in all_checks):
+        all_checks.append(
+            pa.Check.str_length(max_value=TEXT_MAX_CHARS, error=f"must be at most {TEXT_MAX_CHARS:,} characters")
+        )
     if kind == "url":
         all_checks.append(pa.Check.str_matches(URL_PATTERN, error="must be an http(s) URL with no spaces"))
     if kind == "date":
@@ -340,7 +346,7 @@ EVENTS = TableSpec(
                 "string", "Where it happened.", required=False, references="places.place_id", example="pyongyang"
             ),
             "actors": _column(
-                "list", "Actor ids involved, ';'-separated.", references="actors.actor_id", example="PRK;RUS"
+                "list", "Actor ids involved, ';'-separated.", references="actors.actor_id", example="PRK"
             ),
             "source_ids": _column(
                 "list",
@@ -383,7 +389,7 @@ CLAIMS = TableSpec(
     description="One row per reported figure: who claims it, where we read it, and for which date.",
     schema=pa.DataFrameSchema(
         {
-            "claim_id": _identifier("Unique id of the claim.", "nis-2024-10-18-troops"),
+            "claim_id": _identifier("Unique id of the claim.", "kcna-2024-12-02-troops"),
             "metric": _column("string", "What is counted.", checks=[_one_of(METRICS)], example="troops_deployed"),
             "subject": _column(
                 "string", "Whose people or things are counted (actor id).", references="actors.actor_id", example="PRK"
@@ -410,10 +416,10 @@ CLAIMS = TableSpec(
             "claimant": _column(
                 "string",
                 "Who originally said it, as specifically as the source allows.",
-                example="South Korea's National Intelligence Service",
+                example="Korean Central News Agency",
             ),
             "claimant_actor": _column(
-                "string", "Actor id of the claimant.", references="actors.actor_id", example="nis"
+                "string", "Actor id of the claimant.", references="actors.actor_id", example="PRK"
             ),
             "relayed_by": _column(
                 "string", "Who passed it on between the claimant and our source (empty if direct).", required=False
@@ -424,7 +430,7 @@ CLAIMS = TableSpec(
             "interested_party": _column(
                 "boolean",
                 "true when the claimant belongs to a party to the war (Russia, Ukraine, North Korea).",
-                example="false",
+                example="true",
             ),
             "place_id": _column(
                 "string", "Where the counted people are.", required=False, references="places.place_id"
@@ -474,7 +480,7 @@ STORY = TableSpec(
                 example="1",
             ),
             "event_id": _column(
-                "string", "The event this step shows.", references="events.event_id", example="armistice-1953"
+                "string", "The event this step shows.", references="events.event_id", example="treaty-2024-signed"
             ),
             "narration": _column(
                 "string",

@@ -1,8 +1,34 @@
-"""Use your own data: upload CSVs in the same schema, kept in this session only."""
+"""Use your own data: upload CSVs in the same schema, validated by the same rules, kept in this session only."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from components.render import current_view
+from components.upload import show_upload_error, show_upload_status, template_buttons, upload_widget
+from monitor.bundle import MAX_UNZIPPED_BYTES, MAX_UPLOAD_BYTES
+
+view = current_view()
+
 st.title("Use your own data")
-st.info("Coming soon: upload CSV files in the dashboard's schema.", icon=":material/upload_file:")
+st.markdown(
+    "Upload CSV files in the dashboard's schema: one table, several, or one zip of all of them. They are "
+    "checked by the same rules as the curated data, and every page then shows them. **They stay in this "
+    "browser session only**: never saved on the server, never shown to anyone else, gone when you close the tab. "
+    "Tables you do not upload come from the curated dataset, so their ids must match it."
+)
+show_upload_status(view.dataset)
+upload_widget()
+st.caption(
+    f"At most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB per upload and {MAX_UNZIPPED_BYTES // (1024 * 1024)} MB "
+    "unzipped. UTF-8 text with a comma between columns and the header as the first row; a byte-order mark and "
+    "Windows line ends are fine. Lists (actors, source_ids) are separated by ';'; links must be http(s)."
+)
+show_upload_error()
+
+st.subheader("Templates", anchor=False)
+st.caption(
+    "Each template is a table's header and one example row; together they are a valid dataset. "
+    "The Sources and method page lists what every column means."
+)
+template_buttons()

@@ -29,7 +29,9 @@ def test_page_runs_with_a_narrowed_actor_and_date_filter(page_path):
     assert narrowed != everything and narrowed.startswith("showing ")
 
 
-@pytest.mark.parametrize("page_path", [p for p in PAGES if p not in ("pages/sources.py", "pages/story.py", "pages/upload.py")])
+@pytest.mark.parametrize(
+    "page_path", [p for p in PAGES if p not in ("pages/sources.py", "pages/story.py", "pages/upload.py")]
+)
 def test_page_shows_a_friendly_empty_state_when_nothing_matches(page_path):
     app = open_page(page_path, NOTHING)
     assert not app.exception, app.exception

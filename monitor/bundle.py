@@ -1,0 +1,207 @@
+"""Bring your own data, without Streamlit: the files of an upload, templates from the schema, a dataset as a zip.
+
+An upload is CSV files named like the dataset's tables (``events.csv``), a ``.zip`` holding them, or both.
+Whatever is wrong with the upload itself (a file nobody expects, an unreadable zip, a zip bomb) is raised as
+:class:`DataValidationError` with ``file:0:*`` problems, so the page lists it exactly like a bad cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import lzma
+import math
+import re
+import zipfile
+import zlib
+from pathlib import PurePosixPath
+
+import pandas as pd
+
+from monitor.errors import DataValidationError, Problem
+from monitor.loading import Dataset
+from monitor.schema import LIST_SEPARATOR, TABLES, TableSpec
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # everything uploaded at once, as sent (zips still compressed)
+MAX_UNZIPPED_BYTES = 50 * 1024 * 1024  # all the files of one zip, uncompressed: a 50 MB table loads in ~10 s
+MAX_ZIP_ENTRIES = 100
+TABLE_FILES = {spec.file_name: spec for spec in TABLES.values()}
+_EXPECTED = ", ".join(TABLE_FILES)
+# Browsers save a second download of events.csv as "events (1).csv"; that is still events.csv.
+_TABLE_FILE_NAME = re.compile(r"^(?P<stem>[a-z_]+)(?:\s*\(\d+\))?\.csv$")
+_READ_CHUNK = 1 << 20
+# What a damaged or unusual zip raises: a bad header or CRC, corrupt compressed data, a password, an unknown method.
+_UNZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    OSError,
+    ValueError,
+    EOFError,
+    RuntimeError,
+    NotImplementedError,
+)
+
+
+def table_file_name(name: str) -> str | None:
+    """The dataset file an uploaded file's name stands for (``Events (1).csv`` -> ``events.csv``), if any."""
+    match = _TABLE_FILE_NAME.match(PurePosixPath(name.replace("\\", "/")).name.strip().lower())
+    file_name = f"{match['stem']}.csv" if match else None
+    return file_name if file_name in TABLE_FILES else None
+
+
+def files_from_upload(named_bytes: list[tuple[str, bytes]]) -> dict[str, bytes]:
+    """The tables of an upload, by dataset file name; raise DataValidationError for anything unusable.
+
+    Each item is an uploaded file's name and bytes: a table's CSV, or a zip whose CSVs are tables (folders
+    inside the zip are ignored, as are files that are not CSV, such as a README or datapackage.json).
+    """
+    problems: list[Problem] = []
+    total = sum(len(data) for _, data in named_bytes)
+    if total > MAX_UPLOAD_BYTES:
+        problems.append(
+            Problem("the upload", 0, "*", f"is {_megabytes(total)}; the limit is {_megabytes(MAX_UPLOAD_BYTES)}")
+        )
+        raise DataValidationError(problems)
+    tables: dict[str, bytes] = {}
+    came_from: dict[str, str] = {}
+
+    def add(file_name: str, data: bytes, where: str) -> None:
+        if file_name in tables:
+            problems.append(Problem(where, 0, "*", f"{file_name} was uploaded twice (also in {came_from[file_name]})"))
+            return
+        tables[file_name] = data
+        came_from[file_name] = where
+
+    for name, data in named_bytes:
+        shown = PurePosixPath(name.replace("\\", "/")).name or name
+        if shown.lower().endswith(".zip"):
+            for member, content in _unzip(shown, data, problems):
+                add(member, content, f"{shown}/{member}")
+            continue
+        file_name = table_file_name(shown)
+        if file_name is None:
+            problems.append(Problem(shown, 0, "*", _unexpected(shown)))
+        else:
+            add(file_name, data, shown)
+    if not tables and not problems:
+        problems.append(Problem("the upload", 0, "*", f"holds no table; expected one or more of: {_EXPECTED}"))
+    if problems:
+        raise DataValidationError(problems)
+    return tables
+
+
+def _unexpected(name: str) -> str:
+    if name.lower().endswith(".csv"):
+        return f"is not a table of this dataset; name each file one of: {_EXPECTED}"
+    return "is neither a .csv nor a .zip file"
+
+
+def _unzip(name: str, data: bytes, problems: list[Problem]) -> list[tuple[str, bytes]]:
+    """The table CSVs in a zip, read within the size caps; problems are appended, never raised."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = [entry for entry in archive.infolist() if not entry.is_dir()]
+    except _UNZIP_ERRORS as error:
+        problems.append(Problem(name, 0, "*", f"is not a readable zip file ({error})"))
+        return []
+    if len(entries) > MAX_ZIP_ENTRIES:
+        problems.append(Problem(name, 0, "*", f"holds {len(entries)} files; the limit is {MAX_ZIP_ENTRIES}"))
+        return []
+    found: list[tuple[str, bytes]] = []
+    budget = MAX_UNZIPPED_BYTES
+    for entry in entries:
+        path = PurePosixPath(entry.filename)
+        if path.name.startswith(".") or "__MACOSX" in path.parts or not path.name.lower().endswith(".csv"):
+            continue  # folders, macOS resource forks, READMEs, datapackage.json: not tables
+        file_name = table_file_name(path.name)
+        if file_name is None:
+            problems.append(Problem(f"{name}/{entry.filename}", 0, "*", _unexpected(path.name)))
+            continue
+        if entry.file_size > budget:
+            problems.append(Problem(name, 0, "*", f"unzips to more than {_megabytes(MAX_UNZIPPED_BYTES)}"))
+            return []
+        try:
+            content = _read_at_most(archive, entry, budget)
+        except _UNZIP_ERRORS as error:
+            # A CRC mismatch, a password, or a compression method Python cannot read.
+            problems.append(Problem(f"{name}/{entry.filename}", 0, "*", f"cannot be unzipped ({error})"))
+            continue
+        if content is None:  # the entry's header under-stated its size: a zip bomb
+            problems.append(Problem(name, 0, "*", f"unzips to more than {_megabytes(MAX_UNZIPPED_BYTES)}"))
+            return []
+        budget -= len(content)
+        found.append((file_name, content))
+    return found
+
+
+def _read_at_most(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limit: int) -> bytes | None:
+    """The entry's bytes, or None as soon as they exceed ``limit`` (never inflating more than that)."""
+    chunks: list[bytes] = []
+    size = 0
+    with archive.open(entry) as handle:
+        while chunk := handle.read(min(_READ_CHUNK, limit - size + 1)):
+            size += len(chunk)
+            if size > limit:
+                return None
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def template_csv(table: str) -> bytes:
+    """A CSV with the table's header and one example row, from the schema's column metadata.
+
+    The five required templates together are a valid dataset, so a user can start from them.
+    """
+    spec = TABLES[table]
+    row = [spec.schema.columns[column].metadata.get("example", "") for column in spec.columns]
+    return _csv_bytes(spec.columns, [row])
+
+
+def _csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def table_csv(dataset: Dataset, spec: TableSpec) -> bytes:
+    """One validated table written back as the CSV it could have been read from."""
+    frame = dataset.table(spec.name)
+    columns = {column: _as_text(frame[column], spec.column_kind(column)) for column in spec.columns}
+    rows = [list(values) for values in zip(*columns.values(), strict=True)] if len(frame) else []
+    return _csv_bytes(spec.columns, rows)
+
+
+def _as_text(values: pd.Series, kind: str) -> list[str]:
+    if kind == "date":
+        return [value.strftime("%Y-%m-%d") if not pd.isna(value) else "" for value in values]
+    if kind == "list":
+        return [LIST_SEPARATOR.join(value) if isinstance(value, tuple) else "" for value in values]
+    if kind == "boolean":
+        return ["" if pd.isna(value) else str(bool(value)).lower() for value in values]
+    if kind in ("number", "integer"):
+        return [_number_text(value) for value in values]
+    return ["" if pd.isna(value) else str(value) for value in values]
+
+
+def _number_text(value: object) -> str:
+    if pd.isna(value):
+        return ""
+    number = float(value)
+    return str(int(number)) if number.is_integer() and math.isfinite(number) else repr(number)
+
+
+def dataset_to_zip(dataset: Dataset) -> bytes:
+    """Every table of the dataset as CSV in one zip, ready to be edited and uploaded again."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for spec in TABLES.values():
+            archive.writestr(spec.file_name, table_csv(dataset, spec))
+    return buffer.getvalue()
