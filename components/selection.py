@@ -15,12 +15,12 @@ _URL_NAMES = {EVENT_KEY: "event", PLACE_KEY: "place"}
 
 def sync_from_url(dataset: Dataset) -> None:
     """Adopt ?event= and ?place= from the URL when they name a known event or place (app.py, every run)."""
-    known = {EVENT_KEY: set(dataset.events["event_id"]), PLACE_KEY: set(dataset.places["place_id"])}
+    ids = {EVENT_KEY: dataset.events["event_id"], PLACE_KEY: dataset.places["place_id"]}
     for key, name in _URL_NAMES.items():
         value = st.query_params.get(name)
-        if value is None:
-            continue
-        if value in known[key]:
+        if value is None or value == st.session_state.get(key):
+            continue  # nothing new: no need to look it up in a large table
+        if bool((ids[key] == value).any()):
             st.session_state[key] = value
         else:
             del st.query_params[name]  # an unknown id in a shared link is dropped, not an error

@@ -64,14 +64,19 @@ def with_labels(dataset: Dataset, events: pd.DataFrame) -> pd.DataFrame:
     places = dataset.places.set_index("place_id")["name"]
     return events.assign(
         span_end=dataset.event_span_end.loc[events.index],
-        when=[
-            date_label(start, end, precision)
-            for start, end, precision in zip(
-                events["date_start"], events["date_end"], events["date_precision"], strict=True
-            )
-        ],
+        when=date_labels(events),
         place=events["place_id"].map(places),
     )
+
+
+def date_labels(events: pd.DataFrame) -> pd.Series:
+    """date_label() for every event at once (vectorised: a large table has no per-row Python loop)."""
+    start, end, precision = events["date_start"], events["date_end"], events["date_precision"]
+    text = start.dt.strftime("%-d %b %Y")
+    text = text.mask(precision == "month", start.dt.strftime("%b %Y"))
+    text = text.mask(precision == "year", start.dt.strftime("%Y"))
+    spans = end.notna() & (end != start)
+    return text.mask(spans, text + " – " + end.dt.strftime("%-d %b %Y")).astype(object)
 
 
 def claims_with_claimants(dataset: Dataset, claims: pd.DataFrame) -> pd.DataFrame:
@@ -190,10 +195,16 @@ def event_sources(dataset: Dataset, event_id: str) -> pd.DataFrame:
     return sources.reset_index()
 
 
-def key_events(events: pd.DataFrame, since: str = "2024-01-01") -> pd.DataFrame:
-    """Treaty and military milestones (importance 3) since a date: the labelled lines on the figures chart."""
+MAX_MILESTONES = 8
+
+
+def key_events(events: pd.DataFrame, since: str = "2024-01-01", limit: int = MAX_MILESTONES) -> pd.DataFrame:
+    """Treaty and military milestones (importance 3) since a date: the labelled lines on the figures chart.
+
+    At most ``limit`` (the earliest), so a large dataset cannot bury the chart under lines."""
     milestone = (events["importance"] == 3) & events["category"].isin(["treaty", "military"])
-    return events.loc[milestone & (events["date_start"] >= pd.Timestamp(since))].sort_values("date_start")
+    chosen = events.loc[milestone & (events["date_start"] >= pd.Timestamp(since))]
+    return chosen.nsmallest(limit, "date_start").sort_values("date_start")
 
 
 def event_lanes(dataset: Dataset, events: pd.DataFrame) -> pd.DataFrame:

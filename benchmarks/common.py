@@ -1,0 +1,26 @@
+"""Names the benchmark modules share; standard library only, so the runner stays a small process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+RESULTS = PROJECT_ROOT / "benchmarks" / "results"
+APP = PROJECT_ROOT / "app.py"
+NAIVE_APP = PROJECT_ROOT / "benchmarks" / "naive_app.py"
+DEFAULT_PAGE = "pages/overview.py"
+PAGES = [
+    "pages/overview.py",
+    "pages/timeline.py",
+    "pages/map.py",
+    "pages/figures.py",
+    "pages/explorer.py",
+    "pages/sources.py",
+]
+
+
+def parse_size(text: str) -> int:
+    """'1k' -> 1000, '1M' -> 1000000, '2500' -> 2500."""
+    text = text.strip()
+    factor = {"k": 1_000, "K": 1_000, "m": 1_000_000, "M": 1_000_000}.get(text[-1:], 1)
+    return int(float(text[:-1] if factor != 1 else text) * factor)
