@@ -204,6 +204,8 @@ def run_worker(app: str, page: str | None, folder: Path, reruns: int, timeout: f
             "stderr": stderr[-3000:],
         }
     result["wall_s"] = round(seconds, 2)
+    result["measured_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    result["git"] = _git_revision()
     return result
 
 
@@ -316,7 +318,8 @@ def _judge(rows: list[dict[str, object]], key: str, limit: float, unit: str) -> 
     worst = max(values.items(), key=lambda item: float("inf") if item[1] is None else item[1])
     detail = f"worst {worst[0]} = {_number(worst[1], '{:.2f}')} {unit} (limit {limit} {unit})"
     if missed:
-        detail += f"; missed at {', '.join(missed)}"
+        shown = ", ".join(missed[:8]) + (f" and {len(missed) - 8} more" if len(missed) > 8 else "")
+        detail += f"; missed at {len(missed)} of {len(values)}: {shown}"
     return {"met": not missed, "detail": detail, "values": values}
 
 
