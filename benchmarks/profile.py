@@ -58,7 +58,8 @@ def summarise(stats_path: Path, top: int = 20) -> tuple[str, dict[str, object]]:
         if function in doorways or function in scripts or function not in raw:
             continue
         doorways.add(function)
-        pending.extend(raw[function][4])
+        # Imports also exec module code; they are work of whoever imports, not a way into a page.
+        pending.extend(caller for caller in raw[function][4] if not caller[0].startswith("<frozen importlib"))
     direct: dict[tuple[str, int, str], float] = {}
     for function, (_, _, _, _, callers) in raw.items():
         if function in doorways or function in scripts:

@@ -173,12 +173,20 @@ def _summary(app: object) -> str:
 
 
 def _exceptions(app: object) -> list[str]:
-    return [str(getattr(error, "message", error))[:500] for error in app.exception]
+    found = []
+    for error in app.exception:
+        trace = list(getattr(error, "stack_trace", []) or [])
+        found.append(f"{getattr(error, 'message', error)}"[:500] + ("\n" + "".join(trace[-3:]) if trace else ""))
+    return found
 
 
 def measure(app_path: Path, page: str | None, reruns: int, profile_path: Path | None) -> dict[str, object]:
     imported = time.perf_counter()
+    from streamlit import config
     from streamlit.testing.v1 import AppTest
+
+    # The app's config redacts error messages for users; a benchmark must say what failed.
+    config.set_option("client.showErrorDetails", "full")
 
     _patch_pages_folder()
     # CPU time of the script thread: the machine may be shared, and wall clock then counts others' work too.

@@ -17,6 +17,7 @@ BASEMAP_PATH = PROJECT_ROOT / "data" / "basemap" / "countries.geojson"
 FLOW_COLOURS = {"troops_deployed": "#D55E00", "troops_reconstruction": "#E69F00", "workers": "#CC79A7"}
 ARC_POINTS = 24
 BASEMAP_DATASET = "basemap"
+MAX_ARCS = 40
 # The vendored basemap covers eastern Europe to the Pacific; the inset zooms on the Korean peninsula.
 REGION_BBOX = (20.0, 30.0, 150.0, 72.0)
 INSET_BBOX = (123.5, 36.8, 133.5, 44.2)
@@ -118,7 +119,8 @@ def map_chart(
             .project(**projection)
         )
     if not flows.empty:
-        arcs = arc_points(flows)
+        # The widest flows only: with hundreds of destinations the thin ones would be unreadable anyway.
+        arcs = arc_points(flows.nlargest(MAX_ARCS, "highest"))
         widest = float(flows["highest"].max()) or 1.0
         layers.append(
             alt.Chart(arcs)
@@ -197,6 +199,8 @@ def map_chart(
 
 def map_spec(chart: alt.LayerChart, features: tuple[dict, ...]) -> dict:
     """The Vega-Lite spec of a map_chart() with the basemap's features attached as its named dataset."""
-    spec = chart.to_dict()
+    # A user's large dataset can name thousands of places: Altair's 5,000-row guard must not crash the map.
+    with alt.data_transformers.disable_max_rows():
+        spec = chart.to_dict()
     spec.setdefault("datasets", {})[BASEMAP_DATASET] = list(features)
     return spec

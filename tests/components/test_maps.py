@@ -86,3 +86,19 @@ def test_labels_move_aside_for_close_neighbours():
     )
     sides = dict(zip(places["place_id"], label_sides(places, INSET_BBOX), strict=True))
     assert sides == {"pyongyang": "left", "wonsan": "right", "panmunjom": "right", "kursk": "right"}
+
+
+def test_a_large_dataset_does_not_trip_altairs_row_limit(dataset):
+    many = pd.DataFrame(
+        {
+            "place_id": [f"p{i}" for i in range(6000)],
+            "name": "x",
+            "name_local": "",
+            "events": 1,
+            "lat": 40 + (pd.Series(range(6000)) % 20),
+            "lon": 60 + (pd.Series(range(6000)) % 60),
+        }
+    )
+    flows = movement_flows(dataset, dataset.claims)
+    spec = map_spec(map_chart(basemap_features(), many, flows), basemap_features())
+    assert spec["layer"][0]["data"] == {"name": "basemap"}
