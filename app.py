@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from components.data import UPLOAD_KEY, current_dataset, show_data_error
+from components.data import UPLOAD_KEY, current_dataset, release_previous_rerun, show_data_error
 from components.filters import sidebar_filters
 from components.selection import sync_from_url
 from monitor import DataValidationError
@@ -47,6 +47,9 @@ if isinstance(loaded, DataValidationError):
     st.stop()
 
 sync_from_url(loaded)
+# The previous rerun's view goes first, so a large dataset never holds two filtered copies at once.
+st.session_state.pop("view", None)
+release_previous_rerun(loaded)
 view = apply_filters(loaded, sidebar_filters(loaded))
 if st.session_state.get(UPLOAD_KEY) is not None:
     st.sidebar.caption("Data: your upload (this session only)")

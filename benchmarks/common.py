@@ -14,6 +14,8 @@ PAGES = [
     "pages/timeline.py",
     "pages/map.py",
     "pages/figures.py",
+    "pages/disagreement.py",
+    "pages/story.py",
     "pages/explorer.py",
     "pages/sources.py",
 ]

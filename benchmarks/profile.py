@@ -7,7 +7,7 @@ Runs ``benchmarks.worker --profile`` in a fresh process on the size's data (``da
 ``benchmarks/results/profile-<size>-<page>.txt``:
 
 * the calls made directly by app.py and the page script, with the time spent inside each (these do not
-  overlap, so their shares add up to the script's time): loading (the ``st.cache_data`` copy), filtering,
+  overlap, so their shares add up to the script's time): loading (the shared ``st.cache_resource`` dataset), filtering,
   derived tables, figure building, and the ``st.*`` calls that serialise elements;
 * every ``st.*`` call's inclusive time (marshalling: Arrow tables, Plotly JSON, Vega-Lite specs, options);
 * the functions with the most self time.

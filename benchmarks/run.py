@@ -4,9 +4,11 @@
         [--out benchmarks/results/latest.json] [--quick] [--no-naive] [--timeout 3600]
 
 For each size the data is generated once into ``benchmarks/results/data-<size>/`` (reused when present; the
-shipped size is ``data/``) and validated with ``python -m monitor validate`` (timed). Then, for the naive
-baseline (``benchmarks/naive_app.py``) and each page of app.py, a fresh ``python -m benchmarks.worker``
-process measures the first run, the filter-change reruns, the bytes sent per rerun and the peak memory.
+shipped size is ``data/``) and validated with ``python -m monitor validate`` (timed; it also writes the
+validated-table cache the app reads, so the pages are measured as a deployed app runs after its first load).
+Then, for the naive baseline (``benchmarks/naive_app.py``) and each page of app.py, a fresh
+``python -m benchmarks.worker`` process measures the first run, the filter-change reruns, the bytes sent per
+rerun and the peak memory.
 The runner prints a table and the targets met or missed, and writes everything to JSON (rewritten after each
 measurement, so a long run keeps what it has). ``--quick`` is a smoke run: shipped and 1k, two pages.
 
@@ -330,6 +332,41 @@ def print_targets(targets: list[dict[str, object]]) -> None:
         print(f"  {verdict} {item['target']}: {item['detail']}")
 
 
+def markdown_report(report: dict[str, object]) -> str:
+    """The README's Performance table and target verdicts, from a results JSON."""
+    machine = report.get("machine", {})
+    data = report.get("data", {})
+    lines = [
+        f"Measured {machine.get('when', '?')} at commit {machine.get('git', '?')}: {machine.get('usable_cpus', '?')} "
+        f"cores ({machine.get('cpu', '?')}), {machine.get('memory_mb', 0) / 1024:.0f} GiB, Python "
+        f"{machine.get('python', '?')}, Streamlit {machine.get('versions', {}).get('streamlit', '?')}.",
+        "",
+        "| size | events | page | first run s | median rerun ms | script CPU ms | × naive | kB / rerun | peak MB |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in report.get("results", []):
+        kilobytes = server_bytes(row)
+        lines.append(
+            f"| {row['size']} | {data.get(row['size'], {}).get('events', '-'):,} | {Path(str(row['page'])).stem} "
+            f"| {_number(row.get('first_run_s'), '{:.2f}')} | {_number(row.get('median_rerun_ms'), '{:.0f}')} "
+            f"| {_number(row.get('median_script_cpu_ms'), '{:.0f}')} | {_number(row.get('ratio_to_naive'), '{:.2f}')} "
+            f"| {_number(kilobytes / 1000 if kilobytes is not None else None, '{:,.0f}')} "
+            f"| {_number(row.get('peak_rss_mb'), '{:.0f}')} |"
+        )
+    lines.append("")
+    for item in report.get("targets", []):
+        verdict = {True: "**met**", False: "**missed**", None: "not measured"}[item["met"]]
+        lines.append(f"- {verdict}: {item['target']} ({item['detail'].split(' | ')[0]})")
+    validations = [
+        f"{size}: {info['validate_s']} s, {info['validate_peak_mb']:.0f} MB"
+        for size, info in data.items()
+        if "validate_s" in info
+    ]
+    if validations:
+        lines.append(f"- `python -m monitor validate` (wall, peak memory): {'; '.join(validations)}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=None, help=f"comma-separated (default {DEFAULT_SIZES})")
@@ -338,13 +375,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="JSON file (default benchmarks/results/latest.json)")
     parser.add_argument("--quick", action="store_true", help="smoke run: shipped and 1k, overview and timeline")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive baseline")
-    parser.add_argument("--no-validate", action="store_true", help="skip timing python -m monitor validate")
+    parser.add_argument(
+        "--no-validate", action="store_true", help="do not record python -m monitor validate (it still warms the cache)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--timeout", type=float, default=1200, help="seconds allowed per worker (a page: first run and reruns)"
     )
     parser.add_argument("--resume", action="store_true", help="keep the results already in --out; measure the rest")
+    parser.add_argument(
+        "--markdown", type=Path, metavar="JSON", help="print the README table of an earlier run's JSON and stop"
+    )
     args = parser.parse_args(argv)
+    if args.markdown:
+        print(markdown_report(json.loads(args.markdown.read_text())))
+        return 0
     sizes = (args.sizes or ("shipped,1k" if args.quick else DEFAULT_SIZES)).split(",")
     wanted_pages = "overview,timeline" if args.quick and args.pages == "all" else args.pages
     pages = (
@@ -384,8 +429,11 @@ def main(argv: list[str] | None = None) -> int:
     for size in sizes:
         folder, info = data_folder(size.strip(), args.seed, env)
         data[size] = {**data.get(size, {}), **info, "dir": str(folder)}
+        # Validating also writes the validated-table cache (monitor.cache) that the app reads, as a deployed
+        # app's first load would: the page workers then measure the app, not the one-off validation.
+        validation = validate_data(folder, env)
         if not args.no_validate and "validate_s" not in data[size]:
-            data[size].update(validate_data(folder, env))
+            data[size].update(validation)
             print(
                 f"[{size}] validate: {data[size]['validate_s']} s, peak {data[size]['validate_peak_mb']} MB", flush=True
             )

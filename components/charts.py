@@ -1,11 +1,19 @@
-"""Plotly chart builders: DataFrames in, figures out. No Streamlit calls, so tests call them directly."""
+"""Plotly chart builders: DataFrames in, figures out. No Streamlit calls, so tests call them directly.
+
+Figures are built from plain dicts in one go (``_figure``) rather than with ``make_subplots``/``add_trace``:
+Plotly validates every property it is handed, which cost more than everything else on a rerun (55 ms of a
+60 ms timeline on the shipped data). What these builders produce is checked by their tests instead.
+Above a size a chart draws an aggregate (counts, ranges per period) instead of one mark per row, so the
+JSON sent to the browser stays small whatever the data size.
+"""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from monitor.aggregate import EventKeys, LaneCounts, claim_ranges, lane_period_counts
 from monitor.derived import METRIC_LABELS, QUALIFIER_WORDS
 
 # Paul Tol's "muted" scheme: distinct for colour-blind readers, and apart from the actor colours.
@@ -29,10 +37,106 @@ QUALIFIER_SYMBOLS = {
 }
 DETAIL_FROM = pd.Timestamp("2022-01-01")
 FONT = {"family": "sans-serif", "size": 13}
+_CATEGORY_ORDER = {name: number for number, name in enumerate(CATEGORY_COLOURS)}
+# (title, first day, day after the last, axis from year, axis to year): the compact context band, then the detail.
+TIMELINE_PANELS = [
+    ("1953–2021 (context)", None, DETAIL_FROM, 1953, 2022),
+    ("2022–2025 (detail)", DETAIL_FROM, None, 2022, 2026),
+]
+# Above this many events shown, the timeline draws counts per lane and period instead of one marker per event.
+# Measured (benchmarks/run.py, 2 cores): one marker per event costs ~0.05 ms and ~0.36 kB of chart per event
+# (1,526 events: 76 ms and 478 kB a rerun; 1,648: 103 ms and 588 kB), so 2,000 stay near 125 ms and 0.75 MB, and
+# 3,000 would pass 1 MB. The counts view costs 30-70 kB and a few tens of ms at any size (1M events included).
+TIMELINE_MAX_EVENTS = 2_000
+# Up to this many claimants the legend sits under the figures chart, as on the shipped data; more go at its side.
+LEGEND_BELOW_MAX = 10
+# Above this many claims of one metric, the figures chart draws each claimant's range per period. One marker per
+# claim costs ~0.15 kB and ~13 µs (1,500 claims: ~20 ms, 225 kB; 6,000: ~37 ms, 870 kB) and no longer reads;
+# the ranges cost ~15 ms and 30-50 kB at any size.
+FIGURES_MAX_CLAIMS = 1_500
+# Sequential blues for counts: light is few, dark is many (readable in grey too).
+COUNT_SCALE = [[0.0, "#DEEBF7"], [0.35, "#9ECAE1"], [0.7, "#3182BD"], [1.0, "#08306B"]]
 
 
-def _hover_event() -> str:
-    return "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]} · %{y}<extra></extra>"
+def _figure(data: list[dict], layout: dict) -> go.Figure:
+    """A figure from plain dicts, without Plotly's per-property validation (the builders' tests check them)."""
+    return go.Figure(data=data, layout=layout, _validate=False)
+
+
+def _axis_suffix(row: int) -> str:
+    return "" if row == 1 else str(row)
+
+
+def _panel_layout(titles: list[str], spacing: float = 0.12) -> tuple[dict, list[tuple[float, float]]]:
+    """Stacked panels sharing the width, as ``make_subplots(rows=n, row_heights=[0.4, 0.6])`` lays them out:
+    the axes of each panel, its title as an annotation, and each panel's vertical domain."""
+    heights = [0.4, 0.6] if len(titles) == 2 else [1.0]
+    usable = 1.0 - spacing * (len(titles) - 1)
+    domains, top = [], 1.0
+    for share in heights:
+        low = max(top - share * usable, 0.0)
+        domains.append((round(low, 6), round(top, 6)))
+        top = low - spacing
+    layout: dict = {"annotations": []}
+    for row, (title, (low, high)) in enumerate(zip(titles, domains, strict=True), start=1):
+        suffix = _axis_suffix(row)
+        layout[f"xaxis{suffix}"] = {"anchor": f"y{suffix}", "domain": [0.0, 1.0]}
+        layout[f"yaxis{suffix}"] = {"anchor": f"x{suffix}", "domain": [low, high]}
+        layout["annotations"].append(
+            {
+                "font": {"size": 16},
+                "showarrow": False,
+                "text": title,
+                "x": 0.5,
+                "xanchor": "center",
+                "xref": "paper",
+                "y": high,
+                "yanchor": "bottom",
+                "yref": "paper",
+            }
+        )
+    return layout, domains
+
+
+def _vline(x: object, row: int | None = None, **line: object) -> dict:
+    """A vertical line across a panel (or the whole plot), as ``add_vline`` makes it."""
+    suffix = _axis_suffix(row or 1)
+    return {
+        "type": "line",
+        "x0": x,
+        "x1": x,
+        "xref": f"x{suffix}",
+        "y0": 0,
+        "y1": 1,
+        "yref": f"y{suffix} domain",
+        "line": dict(line),
+    }
+
+
+# Arrays up to this length are handed to Plotly as lists: it checks every NumPy array it serialises (~40 µs each),
+# which for short ones costs more than the values (36 claimants × 5 arrays: 8.7 ms in to_dict, as lists 3.6 ms).
+PLAIN_MAX = 300
+
+
+def _plain(values: np.ndarray) -> list | np.ndarray:
+    """A short array as a list; a long one as it is (Plotly sends numeric arrays as compact base64)."""
+    return values.tolist() if len(values) <= PLAIN_MAX else values
+
+
+def _dates(values: pd.Series | np.ndarray) -> np.ndarray:
+    """Dates to seconds precision: Plotly writes them as short ISO strings."""
+    return np.asarray(values, dtype="datetime64[s]")
+
+
+def _epoch_ms(values: np.ndarray) -> np.ndarray:
+    """Dates as milliseconds since 1970 (floats): on a date axis Plotly reads them as dates, and sends them as
+    8 bytes each (base64) instead of a 21-character ISO string."""
+    return np.asarray(values, dtype="datetime64[ms]").astype(np.int64).astype(np.float64)
+
+
+def _hover_event(category: str) -> str:
+    # The category is the trace's own (one of the schema's fixed names), so it is written once, not per point.
+    return "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>" + category + " · %{y}<extra></extra>"
 
 
 def timeline_figure(events: pd.DataFrame, lanes: pd.DataFrame, highlight: str | None = None) -> go.Figure:
@@ -41,93 +145,105 @@ def timeline_figure(events: pd.DataFrame, lanes: pd.DataFrame, highlight: str | 
 
     ``events`` needs event_id, title, when, category, date_start, span_end (``monitor.derived.with_labels``);
     ``lanes`` has one row per (event_id, lane) pair. ``highlight`` rings one event and marks its date.
+    One marker per (event, lane): for more than ``TIMELINE_MAX_EVENTS`` events, draw ``timeline_counts_figure``.
     """
-    rows = lanes.merge(events, on="event_id")
-    panels = [
-        ("1953–2021 (context)", rows.loc[rows["date_start"] < DETAIL_FROM], 1953, 2022),
-        ("2022–2025 (detail)", rows.loc[rows["date_start"] >= DETAIL_FROM], 2022, 2026),
-    ]
-    panels = [panel for panel in panels if not panel[1].empty] or panels[1:]
+    # One row per (event, lane), as plain arrays: a DataFrame merge and its column lookups cost more than the
+    # rest of the figure on the shipped data.
+    where = pd.Index(events["event_id"]).get_indexer(lanes["event_id"])
+    found = where >= 0
+    where = where[found]
+    all_lanes = lanes["lane"].to_numpy(dtype=object)[found]
+    all_starts = events["date_start"].to_numpy(dtype="datetime64[ns]")[where]
+    all_ends = events["span_end"].to_numpy(dtype="datetime64[ns]")[where]
+    all_hover = events[["event_id", "title", "when"]].to_numpy(dtype=object)[where]
+    all_codes, categories = pd.factorize(events["category"].to_numpy(dtype=object)[where], sort=True)
+    early = all_starts < np.datetime64(DETAIL_FROM, "ns")
+    panels = [(spec, np.flatnonzero(mask)) for spec, mask in zip(TIMELINE_PANELS, (early, ~early), strict=True)]
+    panels = [panel for panel in panels if len(panel[1])] or panels[1:]
     lane_order = list(lanes["lane"].value_counts().index[::-1])  # busiest lane on top
-    figure = make_subplots(
-        rows=len(panels),
-        cols=1,
-        subplot_titles=[title for title, *_ in panels],
-        vertical_spacing=0.12,
-        row_heights=[0.4, 0.6] if len(panels) == 2 else [1.0],
-    )
+    layout, _ = _panel_layout([spec[0] for spec, _ in panels])
+    data: list[dict] = []
+    shapes: list[dict] = []
     shown_categories: set[str] = set()
-    for row_number, (_, panel, first_year, last_year) in enumerate(panels, start=1):
-        for category, group in panel.groupby("category", sort=True):
-            colour = CATEGORY_COLOURS.get(str(category), "#444444")
-            spans = group.loc[group["span_end"] > group["date_start"]]
-            if not spans.empty:
-                xs, ys = [], []
-                for start, end, lane in zip(spans["date_start"], spans["span_end"], spans["lane"], strict=True):
-                    xs += [start, end + pd.Timedelta(days=1), None]
-                    ys += [lane, lane, None]
-                figure.add_trace(
-                    go.Scatter(
-                        x=xs,
-                        y=ys,
-                        mode="lines",
-                        line={"color": colour, "width": 10},
-                        opacity=0.45,
-                        hoverinfo="skip",
-                        showlegend=False,
-                        legendgroup=str(category),
-                    ),
-                    row=row_number,
-                    col=1,
+    for row_number, ((_, _, _, first_year, last_year), rows) in enumerate(panels, start=1):
+        suffix = _axis_suffix(row_number)
+        axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
+        starts, ends = all_starts[rows], all_ends[rows]
+        middles = starts + (ends - starts) / 2
+        lanes_of_rows = all_lanes[rows]
+        hover = all_hover[rows]
+        codes = all_codes[rows]
+        for code, category in enumerate(map(str, categories)):
+            colour = CATEGORY_COLOURS.get(category, "#444444")
+            positions = np.flatnonzero(codes == code)
+            if not len(positions):
+                continue
+            lane_values = lanes_of_rows[positions]
+            spans = ends[positions] > starts[positions]
+            if spans.any():
+                count = int(spans.sum())
+                xs = np.empty(count * 3, dtype=object)
+                xs[0::3] = list(_dates(starts[positions][spans]))
+                xs[1::3] = list(_dates(ends[positions][spans] + np.timedelta64(1, "D")))
+                ys = np.empty(count * 3, dtype=object)
+                ys[0::3] = ys[1::3] = lane_values[spans]
+                data.append(
+                    {
+                        "type": "scatter",
+                        "x": _plain(xs),
+                        "y": _plain(ys),
+                        "mode": "lines",
+                        "line": {"color": colour, "width": 10},
+                        "opacity": 0.45,
+                        "hoverinfo": "skip",
+                        "showlegend": False,
+                        "legendgroup": category,
+                        **axes,
+                    }
                 )
-            middle = group["date_start"] + (group["span_end"] - group["date_start"]) / 2
-            figure.add_trace(
-                go.Scatter(
-                    x=middle,
-                    y=group["lane"],
-                    mode="markers",
-                    name=str(category),
-                    legendgroup=str(category),
-                    showlegend=category not in shown_categories,
-                    marker={"color": colour, "size": 11, "line": {"color": "white", "width": 1}},
-                    customdata=group[["event_id", "title", "when", "category"]].to_numpy(),
-                    hovertemplate=_hover_event(),
-                ),
-                row=row_number,
-                col=1,
+            data.append(
+                {
+                    "type": "scatter",
+                    "x": _plain(_epoch_ms(middles[positions])),
+                    "y": _plain(lane_values),
+                    "mode": "markers",
+                    "name": category,
+                    "legendgroup": category,
+                    "showlegend": category not in shown_categories,
+                    "marker": {"color": colour, "size": 11, "line": {"color": "white", "width": 1}},
+                    "customdata": _plain(hover[positions]),
+                    "hovertemplate": _hover_event(category),
+                    **axes,
+                }
             )
-            shown_categories.add(str(category))
-        chosen = panel.loc[panel["event_id"] == highlight]
-        if not chosen.empty:
-            middle = chosen["date_start"] + (chosen["span_end"] - chosen["date_start"]) / 2
-            figure.add_trace(
-                go.Scatter(
-                    x=middle,
-                    y=chosen["lane"],
-                    mode="markers",
-                    name="selected event",
-                    showlegend=False,
-                    marker={"size": 22, "color": "rgba(0,0,0,0)", "line": {"color": "#1F2933", "width": 3}},
-                    hoverinfo="skip",
-                ),
-                row=row_number,
-                col=1,
+            shown_categories.add(category)
+        chosen = hover[:, 0] == highlight if highlight else np.zeros(len(rows), dtype=bool)
+        if chosen.any():
+            data.append(
+                {
+                    "type": "scatter",
+                    "x": _dates(middles[chosen]),
+                    "y": lanes_of_rows[chosen],
+                    "mode": "markers",
+                    "name": "selected event",
+                    "showlegend": False,
+                    "marker": {"size": 22, "color": "rgba(0,0,0,0)", "line": {"color": "#1F2933", "width": 3}},
+                    "hoverinfo": "skip",
+                    **axes,
+                }
             )
-            figure.add_vline(
-                x=middle.iloc[0], line={"color": "#1F2933", "width": 1, "dash": "dash"}, row=row_number, col=1
+            shapes.append(
+                _vline(str(_dates(middles[chosen][:1])[0]), row_number, color="#1F2933", width=1, dash="dash")
             )
-        figure.update_xaxes(
-            range=[pd.Timestamp(f"{first_year}-01-01"), pd.Timestamp(f"{last_year}-01-01")],
-            row=row_number,
-            col=1,
-            showgrid=True,
-            title_text="Date",
+        layout[f"xaxis{suffix}"].update(
+            range=[f"{first_year}-01-01", f"{last_year}-01-01"], showgrid=True, title={"text": "Date"}, type="date"
         )
         # Each panel lists only its own lanes, so 2022-2025 has no empty Soviet Union row.
-        own_lanes = [lane for lane in lane_order if lane in set(panel["lane"])]
-        figure.update_yaxes(categoryorder="array", categoryarray=own_lanes, row=row_number, col=1)
+        present = set(lanes_of_rows)
+        own_lanes = [lane for lane in lane_order if lane in present]
+        layout[f"yaxis{suffix}"].update(categoryorder="array", categoryarray=own_lanes)
     lanes_count = max(len(lane_order), 1)
-    figure.update_layout(
+    layout.update(
         height=min(260 + 70 * lanes_count * len(panels), 1100),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         legend={"title": {"text": "Category"}, "orientation": "h", "y": -0.08},
@@ -135,8 +251,102 @@ def timeline_figure(events: pd.DataFrame, lanes: pd.DataFrame, highlight: str | 
         font=FONT,
         clickmode="event+select",
         dragmode="pan",
+        shapes=shapes,
     )
-    return figure
+    return _figure(data, layout)
+
+
+def _count_cells(counts: LaneCounts, lanes: list[str]) -> dict:
+    """The heatmap of one panel: events per (lane, period), None where there are none, with the period's
+    label and the count per category in each cell for the hover (numbers, not text: a tenth of the bytes)."""
+    order = [counts.lanes.index(lane) for lane in lanes]
+    by_category = counts.counts[order]
+    present = [number for number, name in enumerate(counts.categories) if by_category[..., number].any()]
+    ordered = sorted(present, key=lambda number: _CATEGORY_ORDER.get(counts.categories[number], len(_CATEGORY_ORDER)))
+    totals = by_category.sum(axis=2)
+    labels = counts.labels
+    breakdown = "".join(
+        f"<br>{counts.categories[number]}: %{{customdata[{place}]:,}}" for place, number in enumerate(ordered)
+    )
+    return {
+        "z": [[total or None for total in row] for row in totals.tolist()],
+        "text": [labels] * len(lanes),
+        "customdata": by_category[:, :, ordered].tolist(),
+        "hovertemplate": "<b>%{y}</b> · %{text}<br><b>%{z:,} events</b>" + breakdown + "<extra></extra>",
+    }
+
+
+def timeline_counts_figure(keys: EventKeys, highlight: pd.Timestamp | None = None) -> go.Figure:
+    """The timeline for many events: per panel, one strip per lane, shaded by the events in each period.
+
+    Each panel counts per the finest period that fits in ``monitor.aggregate.MAX_BINS`` columns (years for
+    1953-2021, months for 2022-2025 by default; weeks or days when the events span less); the hover gives
+    the count by category. ``keys`` are the events' ``monitor.aggregate.EventKeys``; ``highlight`` is a date
+    marked with a dashed line.
+    """
+    counted = lane_period_counts(keys, [(first, last) for _, first, last, _, _ in TIMELINE_PANELS])
+    panels = [(spec, counts) for spec, counts in zip(TIMELINE_PANELS, counted, strict=True) if counts is not None]
+    totals: dict[str, int] = {}
+    for _, counts in panels:
+        for lane, number in zip(counts.lanes, counts.counts.sum(axis=(1, 2)), strict=True):
+            totals[lane] = totals.get(lane, 0) + int(number)
+    lane_order = sorted(totals, key=lambda lane: (totals[lane], lane))  # busiest lane on top
+    layout, domains = _panel_layout([f"{spec[0]} · events per {counts.period}" for spec, counts in panels])
+    data: list[dict] = []
+    shapes: list[dict] = []
+    for row_number, ((_, first, last, _, _), counts) in enumerate(panels, start=1):
+        suffix = _axis_suffix(row_number)
+        lanes = [lane for lane in lane_order if lane in counts.lanes]
+        cells = _count_cells(counts, lanes)
+        low, high = domains[row_number - 1]
+        data.append(
+            {
+                "type": "heatmap",
+                "x": _dates(counts.edges),
+                "y": lanes,
+                **cells,
+                "hoverongaps": False,
+                "xgap": 1,
+                "ygap": 6,
+                "coloraxis": f"coloraxis{suffix}",
+                "xaxis": f"x{suffix}",
+                "yaxis": f"y{suffix}",
+            }
+        )
+        layout[f"coloraxis{suffix}"] = {
+            "colorscale": COUNT_SCALE,
+            "cmin": 0,
+            "cmax": int(counts.counts.sum(axis=2).max()),
+            "colorbar": {
+                "title": {"text": f"events<br>per {counts.period}", "side": "top"},
+                "len": high - low,
+                "y": (low + high) / 2,
+                "yanchor": "middle",
+                "thickness": 12,
+                "tickformat": ",",
+            },
+        }
+        layout[f"xaxis{suffix}"].update(
+            range=[str(_dates(counts.edges[:1])[0]), str(_dates(counts.edges[-1:])[0])],
+            showgrid=False,
+            title={"text": "Date"},
+            type="date",
+        )
+        layout[f"yaxis{suffix}"].update(type="category", categoryorder="array", categoryarray=lanes)
+        if highlight is not None and (first is None or highlight >= first) and (last is None or highlight < last):
+            shapes.append(
+                _vline(str(pd.Timestamp(highlight).date()), row_number, color="#1F2933", width=2, dash="dash")
+            )
+    lanes_count = max(len(lane_order), 1)
+    layout.update(
+        height=min(260 + 45 * lanes_count * len(panels), 1000),
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        hoverlabel={"align": "left"},
+        font=FONT,
+        dragmode="pan",
+        shapes=shapes,
+    )
+    return _figure(data, layout)
 
 
 def figures_figure(
@@ -146,90 +356,188 @@ def figures_figure(
     low-high bars; the qualifier in the marker's shape; milestones as labelled vertical lines.
 
     ``claims`` comes from ``monitor.derived.claims_with_claimants``; ``marked`` is a (date, title) drawn
-    as a solid line, for the event selected elsewhere.
+    as a solid line, for the event selected elsewhere. Above ``FIGURES_MAX_CLAIMS`` claims of the metric, each
+    claimant's claims are drawn per period instead: one bar from the lowest to the highest figure.
     """
-    rows = claims.loc[claims["metric"] == metric].sort_values("as_of")
-    figure = go.Figure()
-    for (claimant, interested), group in rows.groupby(["claimant_name", "interested_party"], sort=True):
-        is_range = group["value_low"] < group["value_high"]
+    rows = claims.loc[claims["metric"] == metric]
+    label = METRIC_LABELS.get(metric, metric)
+    if len(rows) > FIGURES_MAX_CLAIMS:
+        data, period = _claim_range_traces(rows)
+        title = f"{label}: lowest to highest figure per {period}, by claimant ({len(rows):,} claims)"
+    else:
+        data = _claim_traces(rows.sort_values("as_of"))
+        title = f"{label}: North Korean personnel as reported, by claimant"
+    shapes, annotations = _milestone_marks(milestones)
+    layout: dict = {
+        "title": {"text": title, "x": 0},
+        "xaxis": {"title": {"text": "Date the figure describes (as of)"}, "type": "date"},
+        "yaxis": {"title": {"text": f"{label} (people)"}, "rangemode": "tozero", "tickformat": ","},
+        "height": 520,
+        "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+        "legend": {"title": {"text": "Claimant"}, "orientation": "h", "y": -0.2},
+        "font": FONT,
+        "shapes": shapes,
+        "annotations": annotations,
+    }
+    if len(data) > LEGEND_BELOW_MAX:
+        # Many claimants (a large dataset): a legend below would take the plot's height, so list them at the side.
+        layout["legend"] = {
+            "title": {"text": "Claimant"},
+            "orientation": "v",
+            "x": 1.02,
+            "xanchor": "left",
+            "y": 1,
+            "yanchor": "top",
+            "font": {"size": 11},
+        }
+        layout["height"] = min(max(520, 140 + 18 * len(data)), 900)
+        for trace in data:  # the caption says what ◆ means; the long form would take half the chart's width
+            trace["name"] = trace["name"].replace(" ◆ party to the war", " ◆")
+    window = None
+    if not rows.empty:
+        dates = np.concatenate(
+            [rows["as_of"].to_numpy(dtype="datetime64[ns]"), milestones["date_start"].to_numpy(dtype="datetime64[ns]")]
+        )
+        margin = pd.Timedelta(days=20)
+        window = (pd.Timestamp(dates.min()) - margin, pd.Timestamp(dates.max()) + margin)
+        layout["xaxis"]["range"] = [str(window[0].date()), str(window[1].date())]
+    # A selected event is marked only when it falls in the chart's window: a 1953 event must not stretch it.
+    if marked is not None and window is not None and window[0] <= pd.Timestamp(marked[0]) <= window[1]:
+        when = str(pd.Timestamp(marked[0]).date())
+        shapes.append(_vline(when, color="#D55E00", width=2))
+        annotations.append(
+            {
+                "x": when,
+                "xref": "x",
+                "yref": "paper",
+                "y": 0.02,
+                # Label on the side with room, so it is never cut at the chart's edge.
+                "xanchor": "right" if pd.Timestamp(marked[0]) > window[0] + (window[1] - window[0]) / 2 else "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "text": f"selected: {marked[1]}",
+                "font": {"size": 11, "color": "#D55E00"},
+                "bgcolor": "rgba(255,255,255,0.85)",
+            }
+        )
+    return _figure(data, layout)
+
+
+def _claim_traces(rows: pd.DataFrame) -> list[dict]:
+    """One trace per claimant: each claim a marker at its high figure, a range drawn down to its low."""
+    dates = _epoch_ms(rows["as_of"].to_numpy(dtype="datetime64[ns]"))
+    high = rows["value_high"].to_numpy(dtype=float)
+    low = rows["value_low"].to_numpy(dtype=float)
+    below = np.where(low < high, high - low, 0.0)
+    symbols = rows["qualifier"].map(QUALIFIER_SYMBOLS).fillna("circle").to_numpy(dtype=object)
+    hover = rows[["figure", "chain", "scope"]].fillna("—").to_numpy(dtype=object)
+    colours = rows["colour"].to_numpy(dtype=object)
+    data = []
+    groups = rows.groupby(["claimant_name", "interested_party"], sort=True).indices
+    for (claimant, interested), positions in sorted(groups.items()):
+        colour = colours[positions[0]]
         suffix = " ◆ party to the war" if interested else ""
-        figure.add_trace(
-            go.Scatter(
-                x=group["as_of"],
-                y=group["value_high"],
-                mode="markers",
-                name=f"{claimant}{suffix}",
-                marker={
-                    "color": group["colour"].iloc[0],
+        data.append(
+            {
+                "type": "scatter",
+                "x": _plain(dates[positions]),
+                "y": _plain(high[positions]),
+                "mode": "markers",
+                "name": f"{claimant}{suffix}",
+                "marker": {
+                    "color": colour,
                     "size": 13,
-                    "symbol": group["qualifier"].map(QUALIFIER_SYMBOLS).fillna("circle"),
-                    "line": {"width": 3 if interested else 1, "color": group["colour"].iloc[0]},
+                    "symbol": _plain(symbols[positions]),
+                    "line": {"width": 3 if interested else 1, "color": colour},
                 },
-                error_y={
+                "error_y": {
                     "type": "data",
                     "symmetric": False,
-                    "array": [0] * len(group),
-                    "arrayminus": (group["value_high"] - group["value_low"]).where(is_range, 0).tolist(),
-                    "color": group["colour"].iloc[0],
+                    "array": _plain(np.zeros(len(positions))),
+                    "arrayminus": _plain(below[positions]),
+                    "color": colour,
                     "thickness": 3,
                     "width": 6,
                 },
-                customdata=group[["figure", "chain", "scope"]].fillna("—").to_numpy(),
-                hovertemplate=(
+                "customdata": _plain(hover[positions]),
+                "hovertemplate": (
                     "<b>%{customdata[0]}</b> (%{customdata[2]}) as of %{x|%-d %b %Y}<br>%{customdata[1]}<extra></extra>"
                 ),
-            )
+            }
         )
-    label = METRIC_LABELS.get(metric, metric)
-    dates = pd.concat([rows["as_of"], milestones["date_start"]])
-    margin = pd.Timedelta(days=20)
-    window = (dates.min() - margin, dates.max() + margin) if not rows.empty else None
-    if window is not None:
-        figure.update_xaxes(range=list(window))
-    _add_milestones(figure, milestones)
-    # A selected event is marked only when it falls in the chart's window: a 1953 event must not stretch it.
-    if marked is not None and window is not None and window[0] <= pd.Timestamp(marked[0]) <= window[1]:
-        figure.add_vline(x=marked[0], line={"color": "#D55E00", "width": 2})
-        figure.add_annotation(
-            x=marked[0],
-            yref="paper",
-            y=0.02,
-            # Label on the side with room, so it is never cut at the chart's edge.
-            xanchor="right" if pd.Timestamp(marked[0]) > window[0] + (window[1] - window[0]) / 2 else "left",
-            yanchor="bottom",
-            showarrow=False,
-            text=f"selected: {marked[1]}",
-            font={"size": 11, "color": "#D55E00"},
-            bgcolor="rgba(255,255,255,0.85)",
-        )
-    figure.update_layout(
-        title={"text": f"{label}: North Korean personnel as reported, by claimant", "x": 0},
-        xaxis={"title": "Date the figure describes (as of)", "type": "date"},
-        yaxis={"title": f"{label} (people)", "rangemode": "tozero", "tickformat": ","},
-        height=520,
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        legend={"title": {"text": "Claimant"}, "orientation": "h", "y": -0.2},
-        font=FONT,
-    )
-    return figure
+    return data
 
 
-def _add_milestones(figure: go.Figure, milestones: pd.DataFrame) -> None:
+def _claim_range_traces(rows: pd.DataFrame) -> tuple[list[dict], str]:
+    """One trace per claimant: per period a bar from its lowest to its highest figure, a square at the top."""
+    ranges, period = claim_ranges(rows)
+    starts = ranges["start"].to_numpy(dtype="datetime64[ns]")
+    middles = _epoch_ms(starts + (ranges["end"].to_numpy(dtype="datetime64[ns]") - starts) / 2)
+    high = ranges["highest"].to_numpy(dtype=float)
+    below = high - ranges["lowest"].to_numpy(dtype=float)
+    numbers = np.column_stack([ranges["claims"].to_numpy(dtype=float), ranges["lowest"].to_numpy(dtype=float)])
+    labels = ranges["label"].to_numpy(dtype=object)
+    colours = ranges["colour"].to_numpy(dtype=object)
+    data = []
+    groups = ranges.groupby(["claimant_name", "interested_party"], sort=True).indices
+    for (claimant, interested), positions in sorted(groups.items()):
+        colour = colours[positions[0]]
+        suffix = " ◆ party to the war" if interested else ""
+        data.append(
+            {
+                "type": "scatter",
+                "x": _plain(middles[positions]),
+                "y": _plain(high[positions]),
+                "mode": "markers",
+                "name": f"{claimant}{suffix}",
+                "marker": {
+                    "color": colour,
+                    "size": 8,
+                    "symbol": "square",
+                    "line": {"width": 3 if interested else 1, "color": colour},
+                },
+                "error_y": {
+                    "type": "data",
+                    "symmetric": False,
+                    "array": _plain(np.zeros(len(positions))),
+                    "arrayminus": _plain(below[positions]),
+                    "color": colour,
+                    "thickness": 3,
+                    "width": 4,
+                },
+                "text": list(labels[positions]),
+                "customdata": _plain(numbers[positions]),
+                "hovertemplate": (
+                    "<b>%{customdata[1]:,.0f} – %{y:,.0f}</b> in %{text}"
+                    "<br>%{customdata[0]:,} claims<extra>%{fullData.name}</extra>"
+                ),
+            }
+        )
+    return data, period
+
+
+def _milestone_marks(milestones: pd.DataFrame) -> tuple[list[dict], list[dict]]:
     # Numbered lines stay readable however close the milestones fall; milestone_key() spells them out.
+    shapes, annotations = [], []
     for number, date in enumerate(milestones["date_start"], start=1):
-        figure.add_vline(x=date, line={"color": "#666666", "width": 1, "dash": "dot"})
-        figure.add_annotation(
-            x=date,
-            yref="paper",
-            y=1.0,
-            yanchor="bottom",
-            showarrow=False,
-            text=str(number),
-            font={"size": 11, "color": "#1F2933"},
-            bgcolor="#FFFFFF",
-            bordercolor="#666666",
-            borderwidth=1,
+        when = str(pd.Timestamp(date).date())
+        shapes.append(_vline(when, color="#666666", width=1, dash="dot"))
+        annotations.append(
+            {
+                "x": when,
+                "xref": "x",
+                "yref": "paper",
+                "y": 1.0,
+                "yanchor": "bottom",
+                "showarrow": False,
+                "text": str(number),
+                "font": {"size": 11, "color": "#1F2933"},
+                "bgcolor": "#FFFFFF",
+                "bordercolor": "#666666",
+                "borderwidth": 1,
+            }
         )
+    return shapes, annotations
 
 
 def milestone_key(milestones: pd.DataFrame) -> str:
@@ -257,33 +565,50 @@ def qualifier_legend() -> pd.DataFrame:
     )
 
 
+HOVER_CLAIMANTS = 10
+
+
+def _few_claimants(who_says: str, limit: int = HOVER_CLAIMANTS) -> str:
+    """'a: 1; b: 2; …' for the hover, one claimant a line: the lowest and highest few when there are many
+    (a large dataset has hundreds of unnamed sources per period; the table keeps them all)."""
+    parts = who_says.split("; ")
+    if len(parts) > limit:
+        hidden = len(parts) - limit
+        parts = [*parts[: limit // 2], f"… {hidden:,} more (see the table) …", *parts[-(limit - limit // 2) :]]
+    return "<br>".join(parts)
+
+
 def disagreement_figure(table: pd.DataFrame) -> go.Figure:
     """One bar per metric and period from the lowest to the highest figure, labelled with the spread."""
     rows = table.iloc[::-1]  # widest spread on top
-    labels = rows["figure"] + " · " + rows["period"]
-    figure = go.Figure(
-        go.Bar(
-            y=labels,
-            x=rows["spread"],
-            base=rows["lowest"],
-            orientation="h",
-            marker={"color": "#0072B2", "opacity": 0.75},
-            text=[
-                f"{low:,.0f} – {high:,.0f} ({pct:.0f}%)"
-                for low, high, pct in zip(rows["lowest"], rows["highest"], rows["spread_pct"], strict=True)
-            ],
-            textposition="outside",
-            cliponaxis=False,
-            customdata=rows[["who_says"]].to_numpy(),
-            hovertemplate="%{y}<br>%{customdata[0]}<extra></extra>",
-        )
-    )
-    figure.update_layout(
-        title={"text": "Lowest to highest figure among claimants, per period", "x": 0},
+    labels = (rows["figure"] + " · " + rows["period"]).to_numpy(dtype=object)
+    trace = {
+        "type": "bar",
+        "y": labels,
+        "x": rows["spread"].to_numpy(dtype=float),
+        "base": rows["lowest"].to_numpy(dtype=float),
+        "orientation": "h",
+        "marker": {"color": "#0072B2", "opacity": 0.75},
+        "text": [
+            f"{low:,.0f} – {high:,.0f} ({pct:.0f}%)"
+            for low, high, pct in zip(rows["lowest"], rows["highest"], rows["spread_pct"], strict=True)
+        ],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "customdata": [[_few_claimants(text)] for text in rows["who_says"]],
+        "hovertemplate": "%{y}<br>%{customdata[0]}<extra></extra>",
+    }
+    layout = {
+        "title": {"text": "Lowest to highest figure among claimants, per period", "x": 0},
         # One tick per power of ten keeps a log axis legible; the bar labels carry the exact figures.
-        xaxis={"title": "Reported figure (people, log scale)", "type": "log", "tickformat": ",", "dtick": 1},
-        height=max(260, 60 + 38 * len(rows)),
-        margin={"l": 10, "r": 160, "t": 50, "b": 10},
-        font=FONT,
-    )
-    return figure
+        "xaxis": {
+            "title": {"text": "Reported figure (people, log scale)"},
+            "type": "log",
+            "tickformat": ",",
+            "dtick": 1,
+        },
+        "height": max(260, 60 + 38 * len(rows)),
+        "margin": {"l": 10, "r": 160, "t": 50, "b": 10},
+        "font": FONT,
+    }
+    return _figure([trace], layout)

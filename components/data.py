@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import streamlit as st
@@ -11,12 +12,41 @@ from monitor import Dataset, DataValidationError, data_dir, load_dataset
 MAX_PROBLEMS_SHOWN = 200
 
 
-@st.cache_data(show_spinner=False)
+# cache_resource, not cache_data: every session shares the one read-only Dataset instead of unpickling a copy
+# of it on each rerun (seconds and hundreds of MB at a million events). Two entries: the current files, and the
+# previous ones while a session still shows them.
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _load(folder: str, signature: tuple) -> Dataset | DataValidationError:  # signature only keys the cache
     try:
-        return load_dataset(folder)
+        dataset = load_dataset(folder)
     except DataValidationError as error:
         return error
+    _settle_garbage_collector()
+    return dataset
+
+
+def _settle_garbage_collector() -> None:
+    """Collect once, then freeze what exists (modules, the dataset) out of the collector's sight.
+
+    pandas frames sit in reference cycles, so a rerun's filtered copies are only freed by a full collection,
+    which over every object of Streamlit, Plotly and pandas takes about 100 ms. Frozen, those objects are
+    skipped and a full collection takes about a millisecond (see release_previous_rerun). Unfreezing first lets
+    the collection reclaim a dataset replaced since the last freeze.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
+# From this size on, each rerun frees the previous rerun's filtered copies at once (tens to hundreds of MB)
+# instead of whenever Python's collector gets to them.
+LARGE_DATASET_EVENTS = 50_000
+
+
+def release_previous_rerun(dataset: Dataset) -> None:
+    """Free the previous rerun's filtered tables now, when they are big enough to matter."""
+    if len(dataset.events) >= LARGE_DATASET_EVENTS:
+        gc.collect()
 
 
 def _signature(folder: Path) -> tuple:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 import pandas as pd
 import streamlit as st
@@ -22,15 +23,25 @@ def reset_filters() -> None:
 
 
 def _actor_options(dataset: Dataset) -> tuple[list[str], dict[str, str]]:
-    actors = dataset.actors.assign(is_state=dataset.actors["kind"] == "state")
-    ordered = actors.sort_values(["is_state", "name"], ascending=[False, True])
-    names = dict(zip(ordered["actor_id"], ordered["name"], strict=True))
-    return list(ordered["actor_id"]), names
+    def build() -> tuple[list[str], dict[str, str]]:
+        actors = dataset.actors.assign(is_state=dataset.actors["kind"] == "state")
+        ordered = actors.sort_values(["is_state", "name"], ascending=[False, True])
+        return list(ordered["actor_id"]), dict(zip(ordered["actor_id"], ordered["name"], strict=True))
+
+    return dataset.memo("actor_options", build)
+
+
+@lru_cache(maxsize=1)
+def _periods() -> tuple[list[str], dict[str, str]]:
+    # Nearly a thousand options: labelled once per process, not on every rerun.
+    options = period_options()
+    return options, {option: period_label(option) for option in options}
 
 
 def sidebar_filters(dataset: Dataset) -> Filters:
     """Draw the filters in the sidebar and return what they select."""
     options, names = _actor_options(dataset)
+    periods, period_labels = _periods()
     with st.sidebar:
         st.header("Filters", divider="gray")
         actors = st.multiselect(
@@ -44,10 +55,10 @@ def sidebar_filters(dataset: Dataset) -> Filters:
         )
         period = st.selectbox(
             "Period",
-            period_options(),
+            periods,
             key="period",
             bind="query-params",
-            format_func=period_label,
+            format_func=period_labels.__getitem__,
             help="Pick a decade, a year or a month (type to search, e.g. 'October 2024'), or custom dates.",
         )
         if period == CUSTOM_PERIOD:

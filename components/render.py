@@ -4,13 +4,15 @@ never HTML, and only http(s) links are ever made clickable."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from monitor.derived import date_label, event_sources
-from monitor.filtering import View
+from monitor.derived import date_label, event_sources, find_event
+from monitor.filtering import EVENT_DETAIL_COLUMNS, View
 from monitor.loading import Dataset
 from monitor.schema import URL_PATTERN
 
@@ -69,9 +71,11 @@ def render_sources_list(sources: pd.DataFrame) -> None:
 
 
 def render_event_detail(dataset: Dataset, event: pd.Series) -> None:
-    """Summary, actors, place and every source of one event."""
-    names = dataset.actors.set_index("actor_id")["name"]
-    places = dataset.places.set_index("place_id")["name"]
+    """Summary, actors, place and every source of one event (a row of the dataset or of a view)."""
+    if not set(EVENT_DETAIL_COLUMNS) <= set(event.index):
+        event = find_event(dataset, event["event_id"])  # a view's row lacks the text columns
+    names = dataset.indexed("actors")["name"]
+    places = dataset.indexed("places")["name"]
     when = date_label(event["date_start"], event["date_end"], event["date_precision"])
     st.subheader(escape(event["title"]), anchor=False)
     place = (
@@ -84,7 +88,7 @@ def render_event_detail(dataset: Dataset, event: pd.Series) -> None:
     st.markdown(escape(event["summary"]))
     st.markdown("**Actors:** " + ", ".join(escape(names.get(actor, actor)) for actor in event["actors"]))
     if isinstance(event["excerpt"], str):
-        first = dataset.sources.set_index("source_id").loc[event["source_ids"][0]]
+        first = dataset.indexed("sources").loc[event["source_ids"][0]]
         st.markdown(f"> {escape(event['excerpt'])}\n>\n> — {escape(first['publisher'])}")
     if isinstance(event["notes"], str):
         st.markdown(f"**Where sources differ:** {escape(event['notes'])}")
@@ -92,24 +96,55 @@ def render_event_detail(dataset: Dataset, event: pd.Series) -> None:
     render_sources_list(event_sources(dataset, event["event_id"]))
 
 
-def download_buttons(frame: pd.DataFrame, name: str, key: str) -> None:
-    """CSV and JSON downloads of exactly the rows and columns shown."""
-    export = frame.copy()
-    for column in export.columns:
-        if export[column].map(lambda value: isinstance(value, tuple)).any():
-            export[column] = export[column].map(lambda value: ";".join(value) if isinstance(value, tuple) else value)
+PAGE_ROWS = 500
+DOWNLOAD_MAX_ROWS = 100_000  # a bigger export would not fit a small server's memory: narrow the filters instead
+
+
+def page_of(frame: pd.DataFrame, key: str, what: str, order: np.ndarray | None = None) -> pd.DataFrame:
+    """The rows of one page of a long table (in ``order``, row positions, when given), with a page picker
+    when there is more than one page. A table never sends more than PAGE_ROWS rows, however many match,
+    and only the page's rows are copied."""
+    pages = max(1, -(-len(frame) // PAGE_ROWS))
+    first, last = 0, len(frame)
+    if pages > 1:
+        picker, note = st.columns([1, 4], vertical_alignment="bottom")
+        number = picker.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, value=1, step=1, key=key)
+        first = (min(int(number), pages) - 1) * PAGE_ROWS
+        last = min(first + PAGE_ROWS, len(frame))
+        note.caption(f"{what.capitalize()} {first + 1:,}–{last:,} of {len(frame):,}.")
+    return frame.iloc[order[first:last]] if order is not None else frame.iloc[first:last]
+
+
+def with_lists_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """List columns as ';'-joined text, as in the CSV files: exports read back the same, and a table shows
+    (and serialises) plain text instead of Arrow lists."""
+    lists = [column for column in frame.columns if isinstance(frame[column].dtype, pd.ArrowDtype)]
+    joined = {column: [";".join(value) if value is not None else "" for value in frame[column]] for column in lists}
+    return frame.assign(**joined) if joined else frame
+
+
+def download_buttons(build: Callable[[int], pd.DataFrame], rows: int, name: str, key: str) -> None:
+    """CSV and JSON downloads of every matching row (up to DOWNLOAD_MAX_ROWS), built only when a button is
+    clicked: a rerun never formats a large table for a download nobody asked for. ``build(n)`` gives the first
+    n rows as they should be exported."""
+    limit = min(rows, DOWNLOAD_MAX_ROWS)
+    what = f"{rows:,} rows" if rows == limit else f"the first {limit:,} of {rows:,} rows"
     left, right = st.columns(2)
     left.download_button(
-        f"Download {len(export)} rows as CSV",
-        export.to_csv(index=False).encode("utf-8"),
+        f"Download {what} as CSV",
+        lambda: with_lists_as_text(build(limit)).to_csv(index=False).encode("utf-8"),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"{key}-csv",
         icon=":material/download:",
     )
     right.download_button(
-        f"Download {len(export)} rows as JSON",
-        export.to_json(orient="records", date_format="iso", force_ascii=False, indent=1).encode("utf-8"),
+        f"Download {what} as JSON",
+        lambda: (
+            with_lists_as_text(build(limit))
+            .to_json(orient="records", date_format="iso", force_ascii=False, indent=1)
+            .encode("utf-8")
+        ),
         file_name=f"{name}.json",
         mime="application/json",
         key=f"{key}-json",

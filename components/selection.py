@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from monitor.derived import find_event
 from monitor.loading import Dataset
 
 EVENT_KEY = "selected_event"
@@ -53,9 +54,7 @@ def show_in_url() -> None:
 
 
 def selected_event(dataset: Dataset) -> pd.Series | None:
-    event_id = st.session_state.get(EVENT_KEY)
-    rows = dataset.events.loc[dataset.events["event_id"] == event_id]
-    return rows.iloc[0] if not rows.empty else None
+    return find_event(dataset, st.session_state.get(EVENT_KEY))
 
 
 def selected_place(dataset: Dataset) -> str | None:

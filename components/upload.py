@@ -1,7 +1,7 @@
 """Bring your own data: validate an upload and keep it in this session only.
 
 The uploaded bytes and the dataset built from them live in ``st.session_state``: never on disk, never in
-``st.cache_data`` (which every session shares). Tables the user does not upload come from the curated folder.
+``st.cache_resource`` (which every session shares). Tables the user does not upload come from the curated folder.
 """
 
 from __future__ import annotations

@@ -51,7 +51,7 @@ def excerpts_with_sources(dataset: Dataset) -> pd.DataFrame:
                 {
                     "file": "events.csv",
                     "row": events.index + FIRST_DATA_ROW,
-                    "source_id": events["source_ids"].str[0],
+                    "source_id": [ids[0] if len(ids) else None for ids in events["source_ids"]],
                     "excerpt": events["excerpt"],
                 }
             ),
@@ -66,7 +66,7 @@ def excerpts_with_sources(dataset: Dataset) -> pd.DataFrame:
         ],
         ignore_index=True,
     )
-    text_refs = dataset.sources.set_index("source_id")["text_ref"]
+    text_refs = dataset.indexed("sources")["text_ref"]
     return quoted.assign(text_ref=quoted["source_id"].map(text_refs))
 
 

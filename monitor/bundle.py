@@ -183,7 +183,7 @@ def _as_text(values: pd.Series, kind: str) -> list[str]:
     if kind == "date":
         return [value.strftime("%Y-%m-%d") if not pd.isna(value) else "" for value in values]
     if kind == "list":
-        return [LIST_SEPARATOR.join(value) if isinstance(value, tuple) else "" for value in values]
+        return [LIST_SEPARATOR.join(value) if isinstance(value, list | tuple) else "" for value in values]
     if kind == "boolean":
         return ["" if pd.isna(value) else str(bool(value)).lower() for value in values]
     if kind in ("number", "integer"):

@@ -13,9 +13,9 @@ from monitor.errors import DataValidationError
 from monitor.loading import Dataset, load_dataset
 
 
-def _load(folder: Path) -> Dataset | None:
+def _load(folder: Path, use_cache: bool = True) -> Dataset | None:
     try:
-        return load_dataset(folder)
+        return load_dataset(folder, use_cache=use_cache)
     except DataValidationError as error:
         print(error.report(), file=sys.stderr)
         print(f"{len(error.problems)} problem(s) in {folder}", file=sys.stderr)
@@ -23,7 +23,8 @@ def _load(folder: Path) -> Dataset | None:
 
 
 def validate(folder: Path) -> int:
-    dataset = _load(folder)
+    # Always the files themselves, never the cache; a valid folder's cache is refreshed for the app.
+    dataset = _load(folder, use_cache=False)
     if dataset is None:
         return 1
     counts = ", ".join(

@@ -12,6 +12,8 @@ from monitor.loading import Dataset
 from monitor.schema import FIRST_DATE, LAST_DATE
 
 ALL_PERIOD = "all"
+# Long text and lists left out of a view's events; event_details() adds them back for the rows shown.
+EVENT_DETAIL_COLUMNS = ["summary", "excerpt", "notes", "actors", "source_ids"]
 CUSTOM_PERIOD = "custom"
 _DECADE = re.compile(r"^(\d{3})0s$")
 _YEAR = re.compile(r"^(\d{4})$")
@@ -76,17 +78,23 @@ def expand_actors(dataset: Dataset, selected: tuple[str, ...]) -> set[str]:
 
 
 def event_mask(dataset: Dataset, filters: Filters) -> np.ndarray:
-    """Rows of ``dataset.events`` that match: any selected actor, overlapping dates, any category."""
-    events = dataset.events
+    """Rows of ``dataset.events`` that match: any selected actor, overlapping dates, any category.
+
+    Plain numpy over arrays prepared once per dataset: a million events filter in milliseconds.
+    """
+    starts = dataset.memo("date_start", lambda: dataset.events["date_start"].to_numpy(dtype="datetime64[ns]"))
+    ends = dataset.memo("span_end", lambda: dataset.event_span_end.to_numpy(dtype="datetime64[ns]"))
     # Imprecise events span their month or year, so a month filter still finds them.
-    mask = (dataset.event_span_end >= filters.start).to_numpy() & (events["date_start"] <= filters.end).to_numpy()
+    mask = (ends >= filters.start.to_datetime64()) & (starts <= filters.end.to_datetime64())
     if filters.categories:
-        mask = mask & events["category"].isin(filters.categories).to_numpy()
+        codes, names = dataset.memo("category_codes", lambda: pd.factorize(dataset.events["category"]))
+        mask &= np.isin(codes, np.flatnonzero(np.isin(np.asarray(names, dtype=object), filters.categories)))
     if filters.actors:
-        wanted = expand_actors(dataset, filters.actors)
         links = dataset.event_actors
-        matching_ids = links.loc[links["actor_id"].isin(wanted), "event_id"].unique()
-        mask = mask & events["event_id"].isin(matching_ids).to_numpy()
+        hits = links["event_row"].to_numpy()[links["actor_id"].isin(expand_actors(dataset, filters.actors)).to_numpy()]
+        involved = np.zeros(len(mask), dtype=bool)
+        involved[hits] = True
+        mask &= involved
     return mask
 
 
@@ -96,23 +104,37 @@ def claim_mask(dataset: Dataset, filters: Filters) -> np.ndarray:
     mask = ((claims["as_of"] >= filters.start) & (claims["as_of"] <= filters.end)).to_numpy()
     if filters.actors:
         wanted = expand_actors(dataset, filters.actors)
-        claimant_state = claims["claimant_actor"].map(dataset.actors.set_index("actor_id")["state"])
+        claimant_state = claims["claimant_actor"].map(dataset.indexed("actors")["state"])
         involved = claims["claimant_actor"].isin(wanted) | claimant_state.isin(wanted) | claims["subject"].isin(wanted)
         mask = mask & involved.to_numpy()
     return mask
 
 
+def _rows(frame: pd.DataFrame, mask: np.ndarray, columns: list[str] | None = None) -> pd.DataFrame:
+    """The masked rows; with everything selected, the table itself (copy-on-write: nothing is copied)."""
+    columns = list(frame.columns) if columns is None else columns
+    return frame[columns] if mask.all() else frame.loc[mask, columns]
+
+
 def filter_events(dataset: Dataset, filters: Filters) -> pd.DataFrame:
-    return dataset.events.loc[event_mask(dataset, filters)]
+    """The matching events without their detail columns (see ``EVENT_DETAIL_COLUMNS``)."""
+    columns = [column for column in dataset.events.columns if column not in EVENT_DETAIL_COLUMNS]
+    return _rows(dataset.events, event_mask(dataset, filters), columns)
 
 
 def filter_claims(dataset: Dataset, filters: Filters) -> pd.DataFrame:
-    return dataset.claims.loc[claim_mask(dataset, filters)]
+    return _rows(dataset.claims, claim_mask(dataset, filters))
 
 
 @dataclass(frozen=True)
 class View:
-    """The dataset seen through the filters: what every page shows."""
+    """The dataset seen through the filters: what every page shows.
+
+    ``events`` keeps the index of ``dataset.events`` (an event's row position) but not the detail columns
+    (``EVENT_DETAIL_COLUMNS``: long text and lists): copying those for a million events would double the memory.
+    ``event_details`` fetches them for the rows a page actually shows; ``dataset.event_actors`` links events and
+    actors by row position.
+    """
 
     dataset: Dataset
     filters: Filters
@@ -122,9 +144,15 @@ class View:
     @property
     def summary(self) -> str:
         return (
-            f"showing {len(self.events)} of {len(self.dataset.events)} events · "
-            f"{len(self.claims)} of {len(self.dataset.claims)} claims"
+            f"showing {len(self.events):,} of {len(self.dataset.events):,} events · "
+            f"{len(self.claims):,} of {len(self.dataset.claims):,} claims"
         )
+
+
+def event_details(dataset: Dataset, events: pd.DataFrame) -> pd.DataFrame:
+    """``events`` (rows of a view) with their detail columns put back, looked up by row position."""
+    details = dataset.events[EVENT_DETAIL_COLUMNS].take(events.index.to_numpy()).set_axis(events.index)
+    return events.assign(**{column: details[column] for column in EVENT_DETAIL_COLUMNS})
 
 
 def apply_filters(dataset: Dataset, filters: Filters) -> View:

@@ -16,10 +16,13 @@ from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
 
 FIRST_DATE = pd.Timestamp("1953-01-01")
 LAST_DATE = pd.Timestamp("2025-12-31")
 LIST_SEPARATOR = ";"
+# A list cell ("PRK;RUS") is parsed into an Arrow list: compact, and zero-copy from the cache file.
+LIST_DTYPE = pd.ArrowDtype(pyarrow.list_(pyarrow.string()))
 EXCERPT_MAX_CHARS = 200
 # Any other text cell (a title, a summary, notes, a URL): generous, but a runaway cell is an error, not a page.
 TEXT_MAX_CHARS = 10_000
@@ -104,7 +107,7 @@ def _column(
     dtypes: dict[str, Any] = {
         "string": str,
         "url": str,
-        "list": object,
+        "list": LIST_DTYPE,
         "date": "datetime64[ns]",
         "integer": "Int64",
         "number": "Float64",

@@ -14,6 +14,8 @@ from monitor.derived import (
     disagreements,
 )
 
+CHART_BARS = 40
+
 view = current_view()
 dataset = view.dataset
 
@@ -44,7 +46,13 @@ if table.empty:
 table = table.assign(figure=table["metric"].map(METRIC_LABELS))
 chart_tab, table_tab = st.tabs(["Chart", "Table"])
 with chart_tab:
-    st.plotly_chart(disagreement_figure(table), width="stretch", config={"displaylogo": False})
+    # The widest spreads first: a monthly view of a large dataset has hundreds of periods, too many bars to read.
+    st.plotly_chart(disagreement_figure(table.head(CHART_BARS)), width="stretch", config={"displaylogo": False})
+    if len(table) > CHART_BARS:
+        st.caption(
+            f"The {CHART_BARS} widest spreads of {len(table):,}; the table lists them all. Choose a longer period "
+            "or fewer figures to chart fewer."
+        )
 with table_tab:
     st.dataframe(
         table[["figure", "period", "claimants", "lowest", "highest", "spread", "spread_pct", "who_says"]],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.charts import figures_figure, milestone_key, qualifier_legend
+from components.charts import FIGURES_MAX_CLAIMS, figures_figure, milestone_key, qualifier_legend
 from components.filters import scope_picker
 from components.render import current_view, empty_state, escape, link_column, with_safe_links
 from components.selection import selected_event, show_in_url
@@ -16,6 +16,20 @@ from monitor.derived import (
     key_events,
     latest_by_claimant,
 )
+
+# Each table lists at most this many claims, the newest first; the explorer page has them all.
+TABLE_ROWS = 500
+# The side column names at most this many claimants' latest figures (the highest first).
+SIDE_CLAIMANTS = 12
+
+
+def paged_caption(listed: int, total: int) -> None:
+    if listed < total:
+        st.caption(
+            f"The {listed:,} newest of {total:,} claims. Narrow the filters to list fewer, or open the "
+            "**Claims and events explorer** page for every claim and the downloads."
+        )
+
 
 view = current_view()
 dataset = view.dataset
@@ -49,6 +63,9 @@ if claims.empty:
     empty_state(f"{METRIC_LABELS.get(metric, metric).lower()} figures")
     st.stop()
 
+# The tables list at most TABLE_ROWS claims (the newest): a million events make ~15,000 claims of a metric.
+listed = claims.sort_values("as_of") if len(claims) <= TABLE_ROWS else claims.nlargest(TABLE_ROWS, "as_of")
+
 chart_column, side_column = st.columns([3, 1], gap="medium")
 with chart_column:
     chart_tab, table_tab = st.tabs(["Chart", "Table"])
@@ -59,11 +76,18 @@ with chart_column:
         st.plotly_chart(
             figures_figure(claims, metric, milestones, marked), width="stretch", config={"displaylogo": False}
         )
+        if len(claims) > FIGURES_MAX_CLAIMS:
+            st.caption(
+                f"**{len(claims):,} claims are too many to draw one by one:** each square is a claimant's highest "
+                "figure in a period, its bar reaching down to the lowest; hover for the number of claims. Narrow the "
+                f"period or the kinds of figures to {FIGURES_MAX_CLAIMS:,} claims or fewer to see each claim."
+            )
         if not milestones.empty:
             st.caption("Milestones (dotted lines): " + escape(milestone_key(milestones)))
     with table_tab:
+        paged_caption(len(listed), len(claims))
         st.dataframe(
-            claims[["as_of", "figure", "scope", "chain", "interested_party"]].sort_values("as_of"),
+            listed[["as_of", "figure", "scope", "chain", "interested_party"]],
             hide_index=True,
             width="stretch",
             column_config={"as_of": st.column_config.DateColumn("As of"), "chain": "Claimant → relayed by → read in"},
@@ -78,18 +102,21 @@ with side_column:
         )
     st.markdown("**Latest figure per claimant**")
     latest = latest_by_claimant(claims, metric)
-    for row in latest.itertuples(index=False):
+    for row in latest.head(SIDE_CLAIMANTS).itertuples(index=False):
         flag = " ◆" if row.interested_party else ""
         st.markdown(f"**{escape(row.figure)}** — {escape(row.claimant_name)}{flag}")
         st.caption(f"as of {row.as_of:%-d %b %Y}, read in {escape(row.read_in)}")
+    if len(latest) > SIDE_CLAIMANTS:
+        st.caption(f"… and {len(latest) - SIDE_CLAIMANTS:,} more claimants with lower figures: see the tables.")
     st.dataframe(qualifier_legend(), hide_index=True, width="stretch")
 
 st.subheader("Every claim with its citation", anchor=False)
 sources = dataset.sources.set_index("source_id")
-table = claims.assign(
-    title=claims["source_id"].map(sources["title"]),
-    url=claims["source_id"].map(sources["url"]),
-).sort_values("as_of")
+paged_caption(len(listed), len(claims))
+table = listed.assign(
+    title=listed["source_id"].map(sources["title"]),
+    url=listed["source_id"].map(sources["url"]),
+)
 st.dataframe(
     with_safe_links(table)[
         [

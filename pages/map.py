@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.maps import INSET_BBOX, REGION_BBOX, basemap_features, inside, map_chart, map_spec
-from components.render import current_view, empty_state, escape
+from components.maps import INSET_BBOX, REGION_BBOX, inside, map_chart
+from components.render import current_view, empty_state, escape, page_of
 from components.selection import select_place, selected_event, selected_place, show_in_url
 from monitor.derived import METRIC_LABELS, movement_flows, place_event_counts, with_labels
 
@@ -38,11 +38,9 @@ for key in ("map", "inset"):
 picked = selected_place(dataset)
 event = selected_event(dataset)
 ringed = picked or (event["place_id"] if event is not None and isinstance(event["place_id"], str) else None)
-features = basemap_features()
 map_tab, table_tab = st.tabs(["Map", "Tables"])
 with map_tab:
     main_map = map_chart(
-        features,
         places,
         flows,
         selected_place=ringed,
@@ -50,7 +48,8 @@ with map_tab:
         height=470,
         title="Eastern Europe to the Pacific (dashed box: the inset below)",
     )
-    st.vega_lite_chart(map_spec(main_map, features), on_select="rerun", key="map", width="stretch")
+    # The spec is a plain dict; the basemap is loaded by URL from static/, so a rerun sends only the places.
+    st.vega_lite_chart(spec=main_map, on_select="rerun", key="map", width="stretch")
     elsewhere = places.loc[~inside(places, REGION_BBOX)]
     if not elsewhere.empty:
         st.caption(
@@ -60,7 +59,6 @@ with map_tab:
     inset_column, events_column = st.columns(2, gap="medium")
     with inset_column:
         inset_map = map_chart(
-            features,
             places,
             flows,
             bbox=INSET_BBOX,
@@ -68,16 +66,20 @@ with map_tab:
             height=440,
             title="Korean peninsula and Russian Far East",
         )
-        st.vega_lite_chart(map_spec(inset_map, features), on_select="rerun", key="inset", width="stretch")
+        st.vega_lite_chart(spec=inset_map, on_select="rerun", key="inset", width="stretch")
 with table_tab:
     st.dataframe(
-        places[["name", "name_local", "country", "kind", "events", "lat", "lon", "notes"]],
+        page_of(places, "places_page", "places")[
+            ["name", "name_local", "country", "kind", "events", "lat", "lon", "notes"]
+        ],
         hide_index=True,
         width="stretch",
     )
     if not flows.empty:
         st.dataframe(
-            flows.assign(what=flows["metric"].map(METRIC_LABELS))[["what", "place", "lowest", "highest", "claims"]],
+            page_of(flows.sort_values("highest", ascending=False), "flows_page", "flows").assign(
+                what=lambda rows: rows["metric"].map(METRIC_LABELS)
+            )[["what", "place", "lowest", "highest", "claims"]],
             hide_index=True,
             width="stretch",
             column_config={
@@ -88,9 +90,10 @@ with table_tab:
 
 with events_column:
     if picked:
-        name = dataset.places.set_index("place_id").at[picked, "name"]
+        name = dataset.indexed("places").at[picked, "name"]
         st.subheader(f"Events at {escape(name)}", anchor=False)
-        events = with_labels(dataset, view.events.loc[view.events["place_id"] == picked]).sort_values("date_start")
+        at_place = view.events.loc[view.events["place_id"] == picked].sort_values("date_start")
+        events = with_labels(dataset, page_of(at_place, "place_events_page", "events"))
         st.dataframe(events[["when", "title", "category", "status"]], hide_index=True, width="stretch")
     else:
         if event is not None:

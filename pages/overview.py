@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.render import current_view, empty_state, escape
-from monitor.derived import headline, with_labels
+from monitor.derived import cited_sources, headline, most_important, with_labels
 
 view = current_view()
 dataset = view.dataset
@@ -20,12 +20,12 @@ st.markdown(
 )
 st.caption(f"Dataset version {escape(dataset.version)} · {escape(view.summary)}")
 
-sources_cited = set(view.claims["source_id"]) | {s for ids in view.events["source_ids"] for s in ids}
+sources_cited = cited_sources(dataset, view.events, view.claims)
 troops = headline(dataset, view.claims, "troops_deployed")
 columns = st.columns(4)
-columns[0].metric("Events", len(view.events), help="Events in the filter")
-columns[1].metric("Claims", len(view.claims), help="Reported figures in the filter")
-columns[2].metric("Sources", len(sources_cited), help="Sources cited by those events and claims")
+columns[0].metric("Events", f"{len(view.events):,}", help="Events in the filter")
+columns[1].metric("Claims", f"{len(view.claims):,}", help="Reported figures in the filter")
+columns[2].metric("Sources", f"{len(sources_cited):,}", help="Sources cited by those events and claims")
 if troops is None:
     columns[3].metric("Troops deployed, latest reports", "—", help="No troop figures in the filter")
 else:
@@ -43,9 +43,9 @@ st.subheader("Most important events in the filter", anchor=False)
 if view.events.empty:
     empty_state("events")
 else:
-    top = with_labels(dataset, view.events).sort_values(["importance", "date_start"], ascending=[False, True])
+    top = with_labels(dataset, most_important(view.events, 15))
     st.dataframe(
-        top.head(15)[["when", "title", "category", "place", "status"]],
+        top[["when", "title", "category", "place", "status"]],
         hide_index=True,
         width="stretch",
         column_config={"when": "Date", "title": "Event", "category": "Category", "place": "Place", "status": "Status"},

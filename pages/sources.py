@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.render import current_view, escape, link_column, with_safe_links
+from components.render import current_view, escape, link_column, page_of, with_safe_links
 from monitor.datapackage import data_dictionary
 from monitor.derived import source_usage
 
@@ -21,7 +21,7 @@ if dataset.latest_changes:
                 st.markdown(escape(line.strip().removeprefix("- ")))
 
 st.subheader("Sources", anchor=False)
-usage = source_usage(dataset).sort_values(["events", "claims"], ascending=False)
+usage = page_of(source_usage(dataset), "sources_page", "sources")
 st.dataframe(
     with_safe_links(usage)[
         ["publisher", "title", "kind", "published", "url", "events", "claims", "notes", "source_id"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.charts import figures_figure, timeline_figure
-from components.maps import INSET_BBOX, basemap_features, inside, map_chart, map_spec
+from components.maps import INSET_BBOX, inside, map_chart
 from components.render import current_view, escape, render_event_detail
 from components.selection import select_event
 from monitor.derived import (
@@ -61,7 +61,8 @@ forward.button(
 picker.select_slider("Step", options=steps, key="step", bind="query-params")
 
 current = story.loc[story["step"] == st.session_state["step"]].iloc[0]
-events = with_labels(dataset, dataset.events)
+# Only the story's own events are labelled: the dataset may hold a million.
+events = with_labels(dataset, dataset.events.loc[dataset.events["event_id"].isin(story["event_id"])])
 event = events.loc[events["event_id"] == current["event_id"]].iloc[0]
 select_event(event["event_id"])
 
@@ -70,9 +71,8 @@ st.info(escape(current["narration"]), icon=":material/auto_stories:")
 
 timeline_tab, map_tab, figures_tab, detail_tab = st.tabs(["Timeline", "Map", "Figures", "Event and sources"])
 with timeline_tab:
-    story_events = events.loc[events["event_id"].isin(story["event_id"])]
     st.plotly_chart(
-        timeline_figure(story_events, event_lanes(dataset, story_events), highlight=event["event_id"]),
+        timeline_figure(events, event_lanes(dataset, events), highlight=event["event_id"]),
         width="stretch",
         key="story_timeline",
         config={"displaylogo": False},
@@ -85,8 +85,8 @@ with map_tab:
         no_flows = movement_flows(dataset, dataset.claims.iloc[0:0])
         zoomed = bool(inside(places, INSET_BBOX).all())
         frame = {"bbox": INSET_BBOX, "title": "Korean peninsula and Russian Far East"} if zoomed else {}
-        chart = map_chart(basemap_features(), places, no_flows, selected_place=event["place_id"], **frame)
-        st.vega_lite_chart(map_spec(chart, basemap_features()), width="stretch", key="story_map")
+        chart = map_chart(places, no_flows, selected_place=event["place_id"], **frame)
+        st.vega_lite_chart(chart, width="stretch", key="story_map")
 with figures_tab:
     claims = claims_with_claimants(dataset, dataset.claims.loc[dataset.claims["scope"].isin(HEADLINE_SCOPES)])
     if not claims.empty and event["date_start"] < claims["as_of"].min():

@@ -1,9 +1,10 @@
-"""Build the vendored offline country-borders basemap (data/basemap/countries.geojson).
+"""Build the vendored offline country-borders basemap (static/basemap/countries.geojson).
 
 Input is ``countries-50m.json`` from the ``world-atlas`` npm package (Natural Earth
 admin-0 countries as TopoJSON). The script decodes the TopoJSON, clips every country
 to the dashboard's region (eastern Europe to the Pacific), rounds coordinates and
-writes a small, deterministic GeoJSON FeatureCollection. See
+writes a small, deterministic GeoJSON FeatureCollection. The file lives in static/ so that
+Streamlit serves it to the maps (data/basemap/countries.geojson links to it). See
 data/basemap/PROVENANCE.md for the exact regeneration commands.
 
 Standard library only (json, math, itertools, argparse), so it runs without GIS packages.

@@ -46,19 +46,21 @@ def navigation_only_multipage(request, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def fresh_streamlit_cache():
-    """AppTest shares the process-wide cache; clear it so each test loads its own data folder."""
+    """AppTest shares the process-wide caches; clear them so each test loads its own data folder."""
     import streamlit as st
 
     st.cache_data.clear()
+    st.cache_resource.clear()
     yield
     st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 @pytest.fixture
 def minimal_dir(tmp_path: Path) -> Path:
     """A fresh copy of the small valid dataset."""
     target = tmp_path / "data"
-    shutil.copytree(FIXTURES / "minimal", target)
+    shutil.copytree(FIXTURES / "minimal", target, ignore=shutil.ignore_patterns(".cache"))
     return target
 
 

@@ -37,7 +37,7 @@ UPLOADERS = 5
 MARKER = "Marker event uploaded by session"
 TIMEOUT = 300  # seconds per script run: 20 sessions share two CPUs on a small CI machine
 # RSS may stay above the baseline after the sessions close: the allocator keeps freed arenas, and the shared
-# st.cache_data holds figures built for the filters the sessions chose. A real leak (20 sessions keeping their
+# shared caches hold figures built for the filters the sessions chose. A real leak (20 sessions keeping their
 # datasets) would grow without bound; the weak references below catch any upload that is kept.
 MEMORY_MARGIN_MB = 150
 BROWSING = [page for page in PAGES if page != UPLOAD_PAGE]
@@ -143,7 +143,7 @@ def browse(number: int, all_uploaded: threading.Barrier, uploads: list) -> dict:
 
 def test_twenty_sessions_at_once_stay_apart_and_free_their_memory(one_runtime):
     warm = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    warm.run()  # imports, the shared dataset in st.cache_data, and first figures: not per-session memory
+    warm.run()  # imports, the shared dataset in st.cache_resource, and first figures: not per-session memory
     for page in PAGES:
         warm.switch_page(page).run()
     del warm

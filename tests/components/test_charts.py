@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from components.charts import CATEGORY_COLOURS, QUALIFIER_SYMBOLS, figures_figure, milestone_key, timeline_figure
+from components.charts import (
+    CATEGORY_COLOURS,
+    FIGURES_MAX_CLAIMS,
+    HOVER_CLAIMANTS,
+    QUALIFIER_SYMBOLS,
+    disagreement_figure,
+    figures_figure,
+    milestone_key,
+    timeline_counts_figure,
+    timeline_figure,
+)
 from monitor import load_dataset
+from monitor.aggregate import MAX_BINS, actor_lanes, event_keys
 from monitor.derived import claims_with_claimants, event_lanes, key_events, with_labels
 
 
@@ -73,3 +85,118 @@ def test_milestones_are_numbered_on_the_chart_and_spelled_out_in_the_key(dataset
     figure = figures_figure(claims, "troops_deployed", milestones)
     assert [annotation.text for annotation in figure.layout.annotations] == ["1"]
     assert milestone_key(milestones) == "1 = 19 Jun 2024: Treaty signed"
+
+
+def test_timeline_hover_names_the_category_once_per_trace_and_customdata_starts_with_the_event_id(dataset):
+    events = with_labels(dataset, dataset.events)
+    figure = timeline_figure(events, event_lanes(dataset, dataset.events), highlight="deployment")
+    military = next(trace for trace in marker_traces(figure) if trace.name == "military")
+    assert "military · %{y}" in military.hovertemplate
+    assert [list(row) for row in military.customdata] == [["deployment", "Deployment reported", "Oct 2024"]] * 2
+    assert [trace.name for trace in figure.data].count("selected event") == 1
+    assert [shape.line.dash for shape in figure.layout.shapes] == ["dash"]
+
+
+def synthetic_events(size: int, seed: int = 0) -> pd.DataFrame:
+    """``size`` events over 1953-2025 with a few actor combinations, 60 % of them in 2022-2025."""
+    rng = np.random.default_rng(seed)
+    recent = rng.random(size) < 0.6
+    days = np.where(recent, rng.integers(19_000, 20_450, size), rng.integers(-6_000, 18_990, size))
+    combinations = [("PRK",), ("PRK",), ("PRK", "RUS", "putin"), ("RUS", "CHN"), ("KOR", "USA"), ("SUN", "kim-il-sung")]
+    return pd.DataFrame(
+        {
+            "date_start": days.astype("datetime64[D]").astype("datetime64[ns]"),
+            "category": rng.choice(list(CATEGORY_COLOURS), size),
+            "actors": pd.Series([combinations[i] for i in rng.integers(0, len(combinations), size)], dtype=object),
+        }
+    )
+
+
+def test_many_events_are_drawn_as_counts_per_lane_and_period_in_a_small_figure(dataset):
+    events = synthetic_events(50_000)
+    keys = event_keys(events, actor_lanes(dataset.actors))
+    figure = timeline_counts_figure(keys, highlight=pd.Timestamp("2024-06-19"))
+    assert [trace.type for trace in figure.data] == ["heatmap", "heatmap"]
+    titles = [annotation.text for annotation in figure.layout.annotations]
+    assert titles == ["1953–2021 (context) · events per year", "2022–2025 (detail) · events per month"]
+    cells = 0
+    for trace in figure.data:
+        assert len(trace.z) == len(trace.y) and all(len(row) == len(trace.x) - 1 for row in trace.z)
+        assert len(trace.x) - 1 <= MAX_BINS
+        cells += sum(value for row in trace.z for value in row if value)
+        assert "%{z:,} events" in trace.hovertemplate and "military: %{customdata[" in trace.hovertemplate
+    lanes = actor_lanes(dataset.actors)
+    pairs = sum(len({lanes.get(actor, actor) for actor in combination}) for combination in events["actors"])
+    assert cells == pairs
+    assert figure.data[1].y[-1] == "North Korea"  # the busiest lane on top
+    assert [(shape.xref, shape.line.dash) for shape in figure.layout.shapes] == [("x2", "dash")]
+    assert len(figure.to_json()) < 60_000  # a few tens of kB whatever the number of events
+
+
+def test_counts_of_a_narrow_period_use_finer_periods(dataset):
+    events = synthetic_events(5_000)
+    october = events.assign(date_start=pd.Timestamp("2024-10-01") + pd.to_timedelta(np.arange(5_000) % 31, "D"))
+    figure = timeline_counts_figure(event_keys(october, actor_lanes(dataset.actors)))
+    assert len(figure.data) == 1 and figure.layout.annotations[0].text == "2022–2025 (detail) · events per day"
+    assert len(figure.data[0].x) == 32 and figure.data[0].text[0][0] == "1 Oct 2024"
+
+
+def synthetic_claims(size: int, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    low = rng.integers(1_000, 12_000, size).astype(float)
+    claimants = np.array(["South Korea", "Ukraine", "United States"])[rng.integers(0, 3, size)]
+    return pd.DataFrame(
+        {
+            "metric": "troops_deployed",
+            "claimant_name": claimants,
+            "interested_party": claimants == "Ukraine",
+            "colour": "#0072B2",
+            "as_of": pd.Timestamp("2024-06-01") + pd.to_timedelta(rng.integers(0, 500, size), "D"),
+            "value_low": low,
+            "value_high": low + rng.integers(0, 2, size) * 1_000,
+            "qualifier": "about",
+            "figure": "about 1,000",
+            "chain": "a → b → c",
+            "scope": "total",
+        }
+    )
+
+
+def test_many_claims_are_drawn_as_each_claimants_range_per_period(dataset):
+    claims = synthetic_claims(FIGURES_MAX_CLAIMS + 500)
+    figure = figures_figure(
+        claims, "troops_deployed", key_events(dataset.events), marked=(pd.Timestamp("2024-10-01"), "x")
+    )
+    assert sorted(trace.name for trace in figure.data) == ["South Korea", "Ukraine ◆ party to the war", "United States"]
+    drawn = 0
+    for trace in figure.data:
+        assert len(trace.x) <= MAX_BINS and trace.marker.symbol == "square"
+        assert all(row[0] >= 1 for row in trace.customdata)  # claims in the period, then the lowest figure
+        assert all(row[1] <= high for row, high in zip(trace.customdata, trace.y, strict=True))
+        drawn += sum(int(row[0]) for row in trace.customdata)
+        assert (np.asarray(trace.error_y.arrayminus) >= 0).all()
+    assert drawn == len(claims)
+    assert "lowest to highest figure per week" in figure.layout.title.text
+    assert "selected: x" in [annotation.text for annotation in figure.layout.annotations]
+    assert len(figure.to_json()) < 40_000
+    few = figures_figure(claims.iloc[:FIGURES_MAX_CLAIMS], "troops_deployed", key_events(dataset.events))
+    assert sum(len(trace.x) for trace in few.data) == FIGURES_MAX_CLAIMS  # below the limit: one marker per claim
+
+
+def test_disagreement_hover_lists_the_lowest_and_highest_claimants_when_there_are_many():
+    who_says = "; ".join(f"Source {number}: {number:,}" for number in range(1, 31))
+    table = pd.DataFrame(
+        {
+            "figure": ["Troops deployed"],
+            "period": ["2025"],
+            "lowest": [1.0],
+            "highest": [30.0],
+            "spread": [29.0],
+            "spread_pct": [2900.0],
+            "who_says": [who_says],
+        }
+    )
+    hover = disagreement_figure(table).data[0].customdata[0][0]
+    lines = hover.split("<br>")
+    assert lines[0] == "Source 1: 1" and lines[-1] == "Source 30: 30" and "… 20 more (see the table) …" in lines
+    assert len(lines) == HOVER_CLAIMANTS + 1

@@ -49,3 +49,12 @@ def test_module_entry_point_runs():
         check=False,
     )
     assert completed.returncode == 0, completed.stderr
+
+
+def test_validate_reads_the_files_even_when_a_cache_exists(minimal_dir, monkeypatch):
+    def refuse(*args: object) -> None:
+        raise AssertionError("validate must not read the cache")
+
+    assert main(["validate", str(minimal_dir)]) == 0
+    monkeypatch.setattr("monitor.loading.read_cached", refuse)
+    assert main(["validate", str(minimal_dir)]) == 0

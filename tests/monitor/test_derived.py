@@ -5,21 +5,27 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from monitor import load_dataset
+from monitor import data_dir, load_dataset
 from monitor.derived import (
+    cited_sources,
     claims_with_claimants,
     date_label,
     event_lanes,
     event_sources,
+    find_event,
     format_figure,
     headline,
     key_events,
     latest_by_claimant,
+    most_important,
     movement_flows,
     place_event_counts,
+    search_claims,
+    search_events,
     source_usage,
     with_labels,
 )
+from monitor.filtering import EVENT_DETAIL_COLUMNS, Filters, apply_filters, event_details
 
 
 @pytest.fixture
@@ -103,3 +109,62 @@ def test_event_lanes_put_people_in_their_state_lane(dataset):
 
 def test_key_events_are_recent_milestones(dataset):
     assert list(key_events(dataset.events)["event_id"]) == ["treaty-signed"]
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_dataset(data_dir())
+
+
+def test_date_labels_match_date_label_row_by_row(shipped):
+    labels = with_labels(shipped, shipped.events)["when"]
+    expected = [
+        date_label(start, end, precision)
+        for start, end, precision in zip(
+            shipped.events["date_start"], shipped.events["date_end"], shipped.events["date_precision"], strict=True
+        )
+    ]
+    assert list(labels) == expected
+
+
+def test_most_important_ranks_like_a_full_sort(shipped):
+    events = apply_filters(shipped, Filters()).events
+    ranked = events.sort_values(["importance", "date_start"], ascending=[False, True], kind="stable")
+    assert list(most_important(events, 15)["event_id"]) == list(ranked.head(15)["event_id"])
+    assert most_important(events.iloc[0:0]).empty
+
+
+def test_cited_sources_of_a_view_match_its_rows_lists(shipped):
+    view = apply_filters(shipped, Filters(start=pd.Timestamp("2024-01-01"), end=pd.Timestamp("2024-12-31")))
+    lists = shipped.events.loc[view.events.index, "source_ids"]
+    expected = {source for ids in lists for source in ids} | set(view.claims["source_id"])
+    assert cited_sources(shipped, view.events, view.claims) == expected
+    assert cited_sources(shipped, view.events.iloc[0:0], view.claims.iloc[0:0]) == set()
+
+
+def test_search_finds_text_outside_the_view_columns_and_stays_in_the_view(shipped):
+    view = apply_filters(shipped, Filters(start=pd.Timestamp("2024-01-01"), end=pd.Timestamp("2024-12-31")))
+    found = search_events(shipped, view.events, "KURSK")  # case-insensitive, in titles, summaries or place names
+    assert len(found) > 0 and set(found.index) <= set(view.events.index)
+    texts = shipped.events.loc[found.index, ["title", "summary", "notes"]].fillna("").astype(str)
+    summaries = texts.agg(" ".join, axis=1)
+    places = shipped.events.loc[found.index, "place_id"].astype(str)
+    assert (summaries.str.contains("kursk", case=False) | places.str.contains("kursk")).all()
+    assert search_events(shipped, view.events, "") is view.events
+    claims = search_claims(shipped, shipped.claims, "Yonhap")  # the publisher of the source read
+    assert len(claims) > 0
+
+
+def test_find_event_gives_the_full_row(shipped):
+    event_id = shipped.events["event_id"].iloc[3]
+    row = find_event(shipped, event_id)
+    assert row["event_id"] == event_id and "summary" in row.index
+    assert find_event(shipped, "no-such-event") is None and find_event(shipped, None) is None
+
+
+def test_a_view_leaves_out_the_detail_columns_and_event_details_puts_them_back(shipped):
+    view = apply_filters(shipped, Filters(categories=("treaty",)))
+    assert not set(EVENT_DETAIL_COLUMNS) & set(view.events.columns)
+    detailed = event_details(shipped, view.events.iloc[:3])
+    expected = shipped.events.loc[view.events.index[:3]]
+    pd.testing.assert_frame_equal(detailed[expected.columns], expected)

@@ -22,8 +22,8 @@ def test_loaded_tables_have_parsed_dates_numbers_flags_and_lists(minimal_dir):
     events = dataset.events.set_index("event_id")
     assert events.at["treaty-signed", "date_start"] == pd.Timestamp("2024-06-19")
     assert pd.isna(events.at["treaty-signed", "date_end"])
-    assert events.at["treaty-signed", "actors"] == ("PRK", "RUS", "kim-jong-un")
-    assert events.at["treaty-signed", "source_ids"] == ("ref-b", "seed-a")
+    assert events.at["treaty-signed", "actors"] == ["PRK", "RUS", "kim-jong-un"]
+    assert events.at["treaty-signed", "source_ids"] == ["ref-b", "seed-a"]
     assert events.at["treaty-signed", "importance"] == 3
     claims = dataset.claims.set_index("claim_id")
     assert claims.at["ref-b-range", "value_high"] == 12000
@@ -32,9 +32,11 @@ def test_loaded_tables_have_parsed_dates_numbers_flags_and_lists(minimal_dir):
 
 
 def test_event_actor_link_table_has_one_row_per_pair(minimal_dir):
-    links = load_dataset(minimal_dir).event_actors
+    dataset = load_dataset(minimal_dir)
+    links = dataset.event_actors
     assert len(links) == 5
-    assert set(links.loc[links.event_id == "deployment", "actor_id"]) == {"PRK", "RUS"}
+    deployment = dataset.events.index[dataset.events["event_id"] == "deployment"][0]
+    assert set(links.loc[links.event_row == deployment, "actor_id"]) == {"PRK", "RUS"}
 
 
 def test_version_comes_from_the_datapackage(minimal_dir):

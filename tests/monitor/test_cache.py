@@ -1,0 +1,100 @@
+"""The cache of validated tables: a later load reads it instead of validating, and never serves stale data."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import set_cell
+
+from monitor import DataValidationError, load_dataset
+from monitor import cache as cache_module
+from monitor.cache import CACHE_FOLDER, cache_key, cache_root
+from monitor.config import PROJECT_ROOT
+from monitor.loading import DERIVED_TABLES
+from monitor.schema import TABLES
+
+
+@pytest.fixture
+def shipped_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "data", target, ignore=shutil.ignore_patterns(CACHE_FOLDER))
+    return target
+
+
+def entries(folder: Path) -> list[Path]:
+    root = cache_root(folder)
+    return sorted(path for path in root.iterdir() if path.is_dir()) if root.is_dir() else []
+
+
+def test_a_cached_load_gives_exactly_the_validated_tables(shipped_copy):
+    fresh = load_dataset(shipped_copy, use_cache=False)
+    assert [entry.name for entry in entries(shipped_copy)] == [cache_key(shipped_copy)]
+    cached = load_dataset(shipped_copy)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(cached.table(name), fresh.table(name))
+    pd.testing.assert_frame_equal(cached.event_actors, fresh.event_actors)
+    pd.testing.assert_series_equal(cached.event_span_end, fresh.event_span_end)
+    assert cached.version == fresh.version and cached.latest_changes == fresh.latest_changes
+
+
+def test_a_cached_load_does_not_validate_again(shipped_copy, monkeypatch):
+    load_dataset(shipped_copy)
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise AssertionError("validated again although the files did not change")
+
+    monkeypatch.setattr("monitor.loading.validated_tables", fail)
+    assert len(load_dataset(shipped_copy).events) > 0
+
+
+def test_an_edited_file_is_validated_afresh_and_an_error_is_not_hidden_by_the_cache(minimal_dir):
+    load_dataset(minimal_dir)
+    set_cell(minimal_dir, "events.csv", 2, "date_start", "2024-13-45")
+    with pytest.raises(DataValidationError) as error:
+        load_dataset(minimal_dir)
+    assert "events.csv:2:date_start" in error.value.report()
+
+
+def test_a_new_entry_replaces_the_old_one(minimal_dir):
+    load_dataset(minimal_dir)
+    first = entries(minimal_dir)
+    set_cell(minimal_dir, "events.csv", 2, "title", "Treaty signed (retitled)")
+    dataset = load_dataset(minimal_dir)
+    assert "Treaty signed (retitled)" in set(dataset.events["title"])
+    assert entries(minimal_dir) != first and len(entries(minimal_dir)) == 1
+
+
+def test_a_damaged_cache_is_a_miss(minimal_dir):
+    load_dataset(minimal_dir)
+    (entry,) = entries(minimal_dir)
+    (entry / "events.arrow").write_bytes(b"not arrow at all")
+    assert cache_module.read_cached(minimal_dir, DERIVED_TABLES) is None
+    assert len(load_dataset(minimal_dir).events) == 2
+
+
+def test_a_read_only_data_folder_is_cached_in_the_temp_dir(minimal_dir, monkeypatch, tmp_path):
+    monkeypatch.setattr(cache_module.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(cache_module.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    load_dataset(minimal_dir)
+    assert not (minimal_dir / CACHE_FOLDER).exists()
+    assert cache_root(minimal_dir).is_relative_to(tmp_path / "tmp")
+    assert len(entries(minimal_dir)) == 1
+
+
+def test_an_unwritable_cache_still_loads(minimal_dir, monkeypatch):
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(cache_module.tempfile, "mkdtemp", refuse)
+    assert len(load_dataset(minimal_dir).events) == 2
+    assert entries(minimal_dir) == []
+
+
+def test_the_cache_key_follows_the_files(minimal_dir):
+    before = cache_key(minimal_dir)
+    os.utime(minimal_dir / "claims.csv", ns=(1, 1))
+    assert cache_key(minimal_dir) != before
