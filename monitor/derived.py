@@ -55,14 +55,15 @@ def format_figure(value_low: float, value_high: float, qualifier: str) -> str:
 
 def figure_labels(claims: pd.DataFrame) -> pd.Series:
     """format_figure() for every claim at once: each distinct number is formatted once, then looked up."""
-    low, high = claims["value_low"], claims["value_high"]
-    numbers = pd.concat([low, high]).dropna().unique()
-    text = pd.Series([f"{value:,.0f}" for value in numbers], index=numbers, dtype=object)
-    low_text, high_text = low.map(text).astype(object), high.map(text).astype(object)
-    same = (low == high).fillna(False).to_numpy(dtype=bool)
-    figure = low_text.where(same, low_text + "–" + high_text)
-    word = claims["qualifier"].map(QUALIFIER_WORDS).fillna("").astype(object)
-    return (word + " " + figure).str.strip().astype(object)
+    low = claims["value_low"].to_numpy(dtype=float, na_value=np.nan)
+    high = claims["value_high"].to_numpy(dtype=float, na_value=np.nan)
+    numbers, codes = np.unique(np.concatenate([low, high]), return_inverse=True)
+    text = np.array([f"{number:,.0f}" for number in numbers], dtype=object)
+    low_text, high_text = text[codes[: len(low)]], text[codes[len(low) :]]
+    figure = np.where(low == high, low_text, low_text + "–" + high_text)
+    prefix = {qualifier: f"{word} " if word else "" for qualifier, word in QUALIFIER_WORDS.items()}
+    words = claims["qualifier"].map(prefix).fillna("").to_numpy(dtype=object)
+    return pd.Series(words + figure, index=claims.index, dtype=object)
 
 
 def date_label(start: pd.Timestamp, end: pd.Timestamp | None, precision: str) -> str:
@@ -75,8 +76,12 @@ def date_label(start: pd.Timestamp, end: pd.Timestamp | None, precision: str) ->
 
 
 def with_labels(dataset: Dataset, events: pd.DataFrame) -> pd.DataFrame:
-    """Events with their span end, a readable date and the place name, for charts and tables."""
+    """Events with their title, span end, a readable date and the place name, for charts and tables.
+
+    ``events`` are rows of ``dataset.events`` or of a view (which leaves the title out: it is looked up here)."""
     places = dataset.indexed("places")["name"]
+    if "title" not in events:
+        events = events.assign(title=dataset.events["title"].take(events.index.to_numpy()).set_axis(events.index))
     return events.assign(
         span_end=dataset.event_span_end.loc[events.index],
         when=date_labels(events),

@@ -16,6 +16,7 @@ from monitor.derived import (
     key_events,
     latest_by_claimant,
 )
+from monitor.filtering import event_details
 
 # Each table lists at most this many claims, the newest first; the explorer page has them all.
 TABLE_ROWS = 500
@@ -69,7 +70,7 @@ listed = claims.sort_values("as_of") if len(claims) <= TABLE_ROWS else claims.nl
 chart_column, side_column = st.columns([3, 1], gap="medium")
 with chart_column:
     chart_tab, table_tab = st.tabs(["Chart", "Table"])
-    milestones = key_events(view.events)
+    milestones = event_details(dataset, key_events(view.events))  # a view's rows lack the titles shown
     event = selected_event(dataset)
     marked = (event["date_start"], event["title"]) if event is not None else None
     with chart_tab:

@@ -61,9 +61,36 @@ forward.button(
 picker.select_slider("Step", options=steps, key="step", bind="query-params")
 
 current = story.loc[story["step"] == st.session_state["step"]].iloc[0]
-# Only the story's own events are labelled: the dataset may hold a million.
-events = with_labels(dataset, dataset.events.loc[dataset.events["event_id"].isin(story["event_id"])])
-event = events.loc[events["event_id"] == current["event_id"]].iloc[0]
+
+
+def build_step(event_id: str) -> dict[str, object]:
+    """Everything drawn for one step. It depends on the data alone (the sidebar filters do not apply here), so
+    each step is built once per dataset and kept with it: a rerun of this page only sends what is built."""
+    # Only the story's own events are labelled: the dataset may hold a million.
+    events = with_labels(dataset, dataset.events.loc[dataset.events["event_id"].isin(story["event_id"])])
+    event = events.loc[events["event_id"] == event_id].iloc[0]
+    places = place_event_counts(dataset, dataset.events.loc[dataset.events["event_id"] == event_id])
+    chart = None
+    if not places.empty:
+        no_flows = movement_flows(dataset, dataset.claims.iloc[0:0])
+        zoomed = bool(inside(places, INSET_BBOX).all())
+        frame = {"bbox": INSET_BBOX, "title": "Korean peninsula and Russian Far East"} if zoomed else {}
+        chart = map_chart(places, no_flows, selected_place=event["place_id"], **frame)
+    claims = claims_with_claimants(dataset, dataset.claims.loc[dataset.claims["scope"].isin(HEADLINE_SCOPES)])
+    first_figure = claims["as_of"].min() if not claims.empty else None
+    return {
+        "event": event,
+        "timeline": timeline_figure(events, event_lanes(dataset, events), highlight=event_id),
+        "map": chart,
+        "first_figure": first_figure,
+        "figures": figures_figure(
+            claims, "troops_deployed", key_events(dataset.events), marked=(event["date_start"], event["title"])
+        ),
+    }
+
+
+built = dataset.memo(f"story-step:{current['event_id']}", lambda: build_step(current["event_id"]))
+event = built["event"]
 select_event(event["event_id"])
 
 st.markdown(f"#### Step {int(current['step'])} of {len(steps)} · {escape(event['when'])}")
@@ -71,33 +98,15 @@ st.info(escape(current["narration"]), icon=":material/auto_stories:")
 
 timeline_tab, map_tab, figures_tab, detail_tab = st.tabs(["Timeline", "Map", "Figures", "Event and sources"])
 with timeline_tab:
-    st.plotly_chart(
-        timeline_figure(events, event_lanes(dataset, events), highlight=event["event_id"]),
-        width="stretch",
-        key="story_timeline",
-        config={"displaylogo": False},
-    )
+    st.plotly_chart(built["timeline"], width="stretch", key="story_timeline", config={"displaylogo": False})
 with map_tab:
-    places = place_event_counts(dataset, dataset.events.loc[dataset.events["event_id"] == event["event_id"]])
-    if places.empty:
+    if built["map"] is None:
         st.caption("This event has no single place on the map.")
     else:
-        no_flows = movement_flows(dataset, dataset.claims.iloc[0:0])
-        zoomed = bool(inside(places, INSET_BBOX).all())
-        frame = {"bbox": INSET_BBOX, "title": "Korean peninsula and Russian Far East"} if zoomed else {}
-        chart = map_chart(places, no_flows, selected_place=event["place_id"], **frame)
-        st.vega_lite_chart(chart, width="stretch", key="story_map")
+        st.vega_lite_chart(built["map"], width="stretch", key="story_map")
 with figures_tab:
-    claims = claims_with_claimants(dataset, dataset.claims.loc[dataset.claims["scope"].isin(HEADLINE_SCOPES)])
-    if not claims.empty and event["date_start"] < claims["as_of"].min():
-        st.caption(f"The reported figures start in {claims['as_of'].min():%B %Y}; this step comes before them.")
-    st.plotly_chart(
-        figures_figure(
-            claims, "troops_deployed", key_events(dataset.events), marked=(event["date_start"], event["title"])
-        ),
-        width="stretch",
-        key="story_figures",
-        config={"displaylogo": False},
-    )
+    if built["first_figure"] is not None and event["date_start"] < built["first_figure"]:
+        st.caption(f"The reported figures start in {built['first_figure']:%B %Y}; this step comes before them.")
+    st.plotly_chart(built["figures"], width="stretch", key="story_figures", config={"displaylogo": False})
 with detail_tab:
-    render_event_detail(dataset, dataset.events.loc[dataset.events["event_id"] == event["event_id"]].iloc[0])
+    render_event_detail(dataset, event)
