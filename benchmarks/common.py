@@ -9,6 +9,7 @@ RESULTS = PROJECT_ROOT / "benchmarks" / "results"
 APP = PROJECT_ROOT / "app.py"
 NAIVE_APP = PROJECT_ROOT / "benchmarks" / "naive_app.py"
 DEFAULT_PAGE = "pages/overview.py"
+# Every page that shows data, in app.py's order (tests/apptest.py adds the upload page).
 PAGES = [
     "pages/overview.py",
     "pages/timeline.py",

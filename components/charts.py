@@ -423,6 +423,44 @@ def figures_figure(
     return _figure(data, layout)
 
 
+def _claimant_trace(
+    claimant: str,
+    interested: bool,
+    colour: str,
+    x: np.ndarray,
+    high: np.ndarray,
+    below: np.ndarray,
+    *,
+    symbol: object,
+    size: int,
+    bar_width: int,
+) -> dict:
+    """One claimant's markers at their high figures, each with a bar down ``below`` to the low one; a party to
+    the war gets a thick outline and ◆ in its name."""
+    return {
+        "type": "scatter",
+        "x": _plain(x),
+        "y": _plain(high),
+        "mode": "markers",
+        "name": f"{claimant} ◆ party to the war" if interested else str(claimant),
+        "marker": {
+            "color": colour,
+            "size": size,
+            "symbol": symbol,
+            "line": {"width": 3 if interested else 1, "color": colour},
+        },
+        "error_y": {
+            "type": "data",
+            "symmetric": False,
+            "array": _plain(np.zeros(len(high))),
+            "arrayminus": _plain(below),
+            "color": colour,
+            "thickness": 3,
+            "width": bar_width,
+        },
+    }
+
+
 def _claim_traces(rows: pd.DataFrame) -> list[dict]:
     """One trace per claimant: each claim a marker at its high figure, a range drawn down to its low."""
     dates = _epoch_ms(rows["as_of"].to_numpy(dtype="datetime64[ns]"))
@@ -436,29 +474,19 @@ def _claim_traces(rows: pd.DataFrame) -> list[dict]:
     groups = rows.groupby(["claimant_name", "interested_party"], sort=True).indices
     for (claimant, interested), positions in sorted(groups.items()):
         colour = colours[positions[0]]
-        suffix = " ◆ party to the war" if interested else ""
         data.append(
             {
-                "type": "scatter",
-                "x": _plain(dates[positions]),
-                "y": _plain(high[positions]),
-                "mode": "markers",
-                "name": f"{claimant}{suffix}",
-                "marker": {
-                    "color": colour,
-                    "size": 13,
-                    "symbol": _plain(symbols[positions]),
-                    "line": {"width": 3 if interested else 1, "color": colour},
-                },
-                "error_y": {
-                    "type": "data",
-                    "symmetric": False,
-                    "array": _plain(np.zeros(len(positions))),
-                    "arrayminus": _plain(below[positions]),
-                    "color": colour,
-                    "thickness": 3,
-                    "width": 6,
-                },
+                **_claimant_trace(
+                    claimant,
+                    interested,
+                    colour,
+                    dates[positions],
+                    high[positions],
+                    below[positions],
+                    symbol=_plain(symbols[positions]),
+                    size=13,
+                    bar_width=6,
+                ),
                 "customdata": _plain(hover[positions]),
                 "hovertemplate": (
                     "<b>%{customdata[0]}</b> (%{customdata[2]}) as of %{x|%-d %b %Y}<br>%{customdata[1]}<extra></extra>"
@@ -482,29 +510,19 @@ def _claim_range_traces(rows: pd.DataFrame) -> tuple[list[dict], str]:
     groups = ranges.groupby(["claimant_name", "interested_party"], sort=True).indices
     for (claimant, interested), positions in sorted(groups.items()):
         colour = colours[positions[0]]
-        suffix = " ◆ party to the war" if interested else ""
         data.append(
             {
-                "type": "scatter",
-                "x": _plain(middles[positions]),
-                "y": _plain(high[positions]),
-                "mode": "markers",
-                "name": f"{claimant}{suffix}",
-                "marker": {
-                    "color": colour,
-                    "size": 8,
-                    "symbol": "square",
-                    "line": {"width": 3 if interested else 1, "color": colour},
-                },
-                "error_y": {
-                    "type": "data",
-                    "symmetric": False,
-                    "array": _plain(np.zeros(len(positions))),
-                    "arrayminus": _plain(below[positions]),
-                    "color": colour,
-                    "thickness": 3,
-                    "width": 4,
-                },
+                **_claimant_trace(
+                    claimant,
+                    interested,
+                    colour,
+                    middles[positions],
+                    high[positions],
+                    below[positions],
+                    symbol="square",
+                    size=8,
+                    bar_width=4,
+                ),
                 "text": list(labels[positions]),
                 "customdata": _plain(numbers[positions]),
                 "hovertemplate": (

@@ -1,5 +1,5 @@
-"""Aggregates for drawing and listing large tables: what a chart draws when one mark per row would be too many,
-and which rows a paged table shows. Plain numpy and pandas, no Streamlit: pages and chart builders call these.
+"""Aggregates for drawing large tables: what a chart draws when one mark per row would be too many.
+Plain numpy and pandas, no Streamlit: pages and chart builders call these.
 
 A million events cannot be drawn one marker each (tens of MB of JSON, a browser that stalls), so above a
 threshold the timeline draws counts per lane and period, and the figures chart draws each claimant's
@@ -305,18 +305,3 @@ def claim_ranges(claims: pd.DataFrame, max_bins: int = MAX_BINS) -> tuple[pd.Dat
     starts = bin_start(index, period)
     table = grouped.assign(start=starts, end=bin_start(index + 1, period), label=period_labels(starts, period))
     return table[columns], period
-
-
-def top_rows(events: pd.DataFrame, limit: int) -> pd.DataFrame:
-    """At most ``limit`` rows: the most important first, newest first within each importance.
-
-    Picks in linear time (argpartition on one integer key), so paging a million rows costs milliseconds.
-    """
-    if len(events) <= limit:
-        return events.sort_values(["importance", "date_start"], ascending=False, na_position="last")
-    days = events["date_start"].to_numpy(dtype="datetime64[D]").astype(np.int64)
-    importance = events["importance"].fillna(0).to_numpy(dtype=np.int64)
-    key = importance * 1_000_000 + days  # dates span ±1,000,000 days from 1970 at most in any schema-valid table
-    chosen = np.argpartition(-key, limit - 1)[:limit]
-    chosen = chosen[np.argsort(-key[chosen], kind="stable")]
-    return events.iloc[chosen]

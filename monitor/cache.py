@@ -63,6 +63,7 @@ def write_cached(folder: Path, frames: dict[str, pd.DataFrame]) -> Path | None:
     """Store validated tables for ``folder``; older entries are removed. None when it cannot be written."""
     root = cache_root(folder)
     entry = root / cache_key(folder)
+    staging: Path | None = None
     try:
         root.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=root, prefix="writing-"))
@@ -74,7 +75,8 @@ def write_cached(folder: Path, frames: dict[str, pd.DataFrame]) -> Path | None:
         # Readers only ever see a complete entry: it appears by one rename.
         os.replace(staging, entry)
     except OSError:
-        shutil.rmtree(locals().get("staging", root / "-"), ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         return None
     for old in root.iterdir():
         # A process that still maps an old entry keeps reading it: unlinked files live on until unmapped.

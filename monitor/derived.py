@@ -260,12 +260,13 @@ def cited_sources(dataset: Dataset, events: pd.DataFrame, claims: pd.DataFrame) 
     return cited
 
 
-def most_important(events: pd.DataFrame, limit: int = 15) -> pd.DataFrame:
-    """The ``limit`` events of highest importance, earliest first within a level.
+def most_important(events: pd.DataFrame, limit: int = 15, *, newest_first: bool = False) -> pd.DataFrame:
+    """The ``limit`` events of highest importance, earliest (or newest) first within a level.
 
     Ranked on two numeric arrays, then only the chosen rows are taken: a big table is neither sorted nor copied."""
     importance = events["importance"].fillna(0).to_numpy(dtype=np.int64)
     starts = events["date_start"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    starts = -starts if newest_first else starts
     chosen: list[np.ndarray] = []
     for level in np.unique(importance)[::-1]:
         wanted = limit - sum(map(len, chosen))

@@ -105,26 +105,20 @@ def link_table(lists: pd.Series) -> pd.DataFrame:
     """
     rows, codes = [], []
     offset = 0
-    chunks = lists.array._pa_array.chunks if isinstance(lists.dtype, pd.ArrowDtype) else [_to_arrow_lists(lists)]
+    chunks = lists.array._pa_array.chunks  # an Arrow list column, as every loaded table has (LIST_DTYPE)
     categories = pyarrow.array(
         sorted(set().union(*(pc.unique(pc.list_flatten(chunk)).to_pylist() for chunk in chunks))), pyarrow.string()
     )
     for chunk in chunks:
         rows.append(pc.list_parent_indices(chunk).to_numpy().astype(np.int32) + offset)
-        codes.append(pc.index_in(pc.list_flatten(chunk), value_set=categories).to_numpy().astype(np.int16))
+        # int32 holds any number of actors; pandas narrows the codes to what the categories need.
+        codes.append(pc.index_in(pc.list_flatten(chunk), value_set=categories).to_numpy().astype(np.int32))
         offset += len(chunk)
     actor_ids = pd.Categorical.from_codes(
-        np.concatenate(codes) if codes else np.array([], np.int16), categories=categories.to_pylist()
+        np.concatenate(codes) if codes else np.array([], np.int32), categories=categories.to_pylist()
     )
     event_rows = np.concatenate(rows) if rows else np.array([], np.int32)
     return pd.DataFrame({"event_row": event_rows, "actor_id": actor_ids})
-
-
-def _to_arrow_lists(lists: pd.Series) -> pyarrow.Array:
-    # Only tests and hand-built datasets get here: a plain column of tuples or lists.
-    return pyarrow.array(
-        [list(value) if value is not None else None for value in lists], pyarrow.list_(pyarrow.string())
-    )
 
 
 def span_end(events: pd.DataFrame) -> pd.Series:

@@ -30,33 +30,31 @@ query = st.text_input(
 sources = dataset.indexed("sources")
 
 
-def matching_claims(filters: Filters, query: str) -> pd.DataFrame:
-    return search_claims(dataset, filter_claims(dataset, filters), query).sort_values(
-        ["as_of", "metric"], kind="stable"
-    )
+def matching_claims(claims: pd.DataFrame, query: str) -> pd.DataFrame:
+    """The filtered claims that match the search, by date."""
+    return search_claims(dataset, claims, query).sort_values(["as_of", "metric"], kind="stable")
 
 
-def matching_events(filters: Filters, query: str) -> tuple[pd.DataFrame, np.ndarray]:
-    """The matching events and their positions by date (sorting positions copies no table)."""
-    events = search_events(dataset, filter_events(dataset, filters), query)
+def matching_events(events: pd.DataFrame, query: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """The filtered events that match the search, and their positions by date (sorting positions copies no table)."""
+    events = search_events(dataset, events, query)
     return events, np.argsort(events["date_start"].to_numpy(), kind="stable")
 
 
 def download_claims(filters: Filters, query: str, rows: int) -> pd.DataFrame:
-    return dressed_claims(matching_claims(filters, query).iloc[:rows])
+    return dressed_claims(matching_claims(filter_claims(dataset, filters), query).iloc[:rows])
 
 
 def download_events(filters: Filters, query: str, rows: int) -> pd.DataFrame:
-    events, by_date = matching_events(filters, query)
+    events, by_date = matching_events(filter_events(dataset, filters), query)
     return dressed_events(events.iloc[by_date[:rows]])
 
 
 # Search and sort the whole filtered table cheaply, then dress up (labels, links, text) only the rows on screen:
 # a million events are never formatted, sent or copied at once. The downloads keep only the filters and the
 # query and rebuild their rows when clicked: a deferred download must not hold a large table between reruns.
-claims = search_claims(dataset, view.claims, query).sort_values(["as_of", "metric"], kind="stable")
-events = search_events(dataset, view.events, query)
-by_date = np.argsort(events["date_start"].to_numpy(), kind="stable")
+claims = matching_claims(view.claims, query)
+events, by_date = matching_events(view.events, query)
 claims_tab, events_tab = st.tabs([f"Claims ({len(claims):,})", f"Events ({len(events):,})"])
 
 CLAIM_COLUMNS = [

@@ -112,7 +112,7 @@ with side_column:
     st.dataframe(qualifier_legend(), hide_index=True, width="stretch")
 
 st.subheader("Every claim with its citation", anchor=False)
-sources = dataset.sources.set_index("source_id")
+sources = dataset.indexed("sources")
 paged_caption(len(listed), len(claims))
 table = listed.assign(
     title=listed["source_id"].map(sources["title"]),

@@ -8,8 +8,8 @@ import streamlit as st
 from components.charts import TIMELINE_MAX_EVENTS, timeline_counts_figure, timeline_figure
 from components.render import current_view, empty_state, escape, render_event_detail
 from components.selection import EVENT_KEY, select_event, select_place, selected_place, show_in_url
-from monitor.aggregate import EventKeys, actor_lanes, event_keys, top_rows
-from monitor.derived import event_lanes, with_labels
+from monitor.aggregate import EventKeys, actor_lanes, event_keys
+from monitor.derived import event_lanes, most_important, with_labels
 from monitor.loading import Dataset
 
 # The table and the "Event detail" list show at most this many events (the most important, newest first):
@@ -19,13 +19,9 @@ TABLE_ROWS = 500
 
 def shown_keys(dataset: Dataset, shown: pd.DataFrame) -> EventKeys:
     """The counts' keys of the events shown: built once per dataset (kept with it), then taken by row."""
-    memo = getattr(dataset, "memo", None)
-    if memo is None:  # a dataset without a memo (built by hand): key only the rows shown
-        return event_keys(shown, actor_lanes(dataset.actors))
-    keys = memo("timeline_event_keys", lambda: event_keys(dataset.events, actor_lanes(dataset.actors)))
-    if len(shown) == len(dataset.events):
-        return keys
-    return keys.take(dataset.events.index.get_indexer(shown.index))
+    keys = dataset.memo("timeline_event_keys", lambda: event_keys(dataset.events, actor_lanes(dataset.actors)))
+    # A view's index is its rows' positions in dataset.events.
+    return keys if len(shown) == len(dataset.events) else keys.take(shown.index.to_numpy())
 
 
 view = current_view()
@@ -55,7 +51,7 @@ else:
         "the selection follows you to the map and the figures, and the address bar keeps it (?event=…)."
     )
 if place:
-    name = dataset.places.set_index("place_id").at[place, "name"]
+    name = dataset.indexed("places").at[place, "name"]
     note, clear = st.columns([4, 1], vertical_alignment="center")
     note.info(f"Only events at {escape(name)}, the place selected on the map.", icon=":material/location_on:")
     clear.button("Show all places", on_click=select_place, args=(None,), icon=":material/close:", width="stretch")
@@ -65,11 +61,13 @@ if shown.empty:
 
 if aggregated:
     # Only the rows the table and the event list show get labels: formatting a million dates is seconds.
-    listed = with_labels(dataset, top_rows(shown, TABLE_ROWS))
+    listed = with_labels(dataset, most_important(shown, TABLE_ROWS, newest_first=True))
     events = None
 else:
     events = with_labels(dataset, shown).sort_values("date_start")
-    listed = events if total <= TABLE_ROWS else with_labels(dataset, top_rows(shown, TABLE_ROWS))
+    listed = (
+        events if total <= TABLE_ROWS else with_labels(dataset, most_important(shown, TABLE_ROWS, newest_first=True))
+    )
 
 chart_tab, table_tab = st.tabs(["Chart", "Table"])
 with chart_tab:

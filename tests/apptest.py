@@ -6,18 +6,11 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from benchmarks.common import PAGES as DATA_PAGES
+
 APP = Path(__file__).resolve().parents[1] / "app.py"
-PAGES = [
-    "pages/overview.py",
-    "pages/timeline.py",
-    "pages/map.py",
-    "pages/figures.py",
-    "pages/disagreement.py",
-    "pages/story.py",
-    "pages/explorer.py",
-    "pages/sources.py",
-    "pages/upload.py",
-]
+# The pages that show data (the benchmarks measure the same list), then the upload page.
+PAGES = [*DATA_PAGES, "pages/upload.py"]
 
 
 def open_page(page: str = "pages/overview.py", query: dict | None = None) -> AppTest:

@@ -18,7 +18,6 @@ from monitor.aggregate import (
     lane_membership,
     lane_period_counts,
     period_labels,
-    top_rows,
 )
 from monitor.derived import claims_with_claimants, event_lanes
 
@@ -158,19 +157,6 @@ def test_claim_ranges_give_each_claimants_lowest_and_highest_figure_per_period()
         assert len(inside) == row.claims
         assert inside["value_low"].min() == row.lowest and inside["value_high"].max() == row.highest
     assert claim_ranges(claims.iloc[0:0])[0].empty
-
-
-def test_top_rows_lists_the_most_important_events_newest_first():
-    events = SHIPPED.events
-    top = top_rows(events, 10)
-    assert len(top) == 10
-    assert (top["importance"] == events["importance"].max()).all()
-    assert top["date_start"].is_monotonic_decreasing
-    newest = events.loc[events["importance"] == events["importance"].max()].nlargest(10, "date_start")
-    assert set(top["event_id"]) == set(newest["event_id"])
-    everything = top_rows(events, len(events) + 5)
-    assert len(everything) == len(events)
-    assert list(everything["importance"]) == sorted(everything["importance"], reverse=True)
 
 
 def test_more_lanes_than_bits_in_an_integer_are_still_counted_per_lane():

@@ -168,3 +168,16 @@ def test_a_view_leaves_out_the_detail_columns_and_event_details_puts_them_back(s
     detailed = event_details(shipped, view.events.iloc[:3])
     expected = shipped.events.loc[view.events.index[:3]]
     pd.testing.assert_frame_equal(detailed[expected.columns], expected)
+
+
+def test_most_important_newest_first_lists_the_newest_of_the_top_level(shipped):
+    events = shipped.events
+    top = most_important(events, 10, newest_first=True)
+    assert len(top) == 10
+    assert (top["importance"] == events["importance"].max()).all()
+    assert top["date_start"].is_monotonic_decreasing
+    newest = events.loc[events["importance"] == events["importance"].max()].nlargest(10, "date_start")
+    assert set(top["event_id"]) == set(newest["event_id"])
+    everything = most_important(events, len(events) + 5, newest_first=True)
+    assert len(everything) == len(events)
+    assert list(everything["importance"]) == sorted(everything["importance"], reverse=True)
