@@ -14,7 +14,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from monitor.aggregate import EventKeys, LaneCounts, claim_ranges, lane_period_counts
-from monitor.derived import METRIC_LABELS, QUALIFIER_WORDS
+from monitor.compare import claim_bounds
+from monitor.labels import QUALIFIER_WORDS, metric_label, metric_unit
 
 # Paul Tol's "muted" scheme: distinct for colour-blind readers, and apart from the actor colours.
 CATEGORY_COLOURS = {
@@ -143,7 +144,7 @@ def timeline_figure(events: pd.DataFrame, lanes: pd.DataFrame, highlight: str | 
     """Events on one lane per actor, coloured by category: 1953-2021 as a compact context band
     above a detailed 2022-2025 panel. Month- and year-precision events are drawn as spans.
 
-    ``events`` needs event_id, title, when, category, date_start, span_end (``monitor.derived.with_labels``);
+    ``events`` needs event_id, title, when, category, date_start, span_end (``monitor.events.with_labels``);
     ``lanes`` has one row per (event_id, lane) pair. ``highlight`` rings one event and marks its date.
     One marker per (event, lane): for more than ``TIMELINE_MAX_EVENTS`` events, draw ``timeline_counts_figure``.
     """
@@ -349,37 +350,87 @@ def timeline_counts_figure(keys: EventKeys, highlight: pd.Timestamp | None = Non
     return _figure(data, layout)
 
 
-def figures_figure(
-    claims: pd.DataFrame, metric: str, milestones: pd.DataFrame, marked: tuple[pd.Timestamp, str] | None = None
-) -> go.Figure:
-    """Every claim for one metric at its as-of date, coloured by claimant's state; ranges as
-    low-high bars; the qualifier in the marker's shape; milestones as labelled vertical lines.
+# Distinct colours for the claimants of one chart (Okabe–Ito, then Paul Tol's), none too pale on white or dark.
+CLAIMANT_COLOURS = (
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#882255",
+    "#117733",
+    "#332288",
+    "#AA4499",
+    "#44AA99",
+    "#999933",
+)
+# A claimant's revision line: its scope in the dash (totals solid, in-place counts dotted...).
+SCOPE_DASHES = {
+    "total": "solid",
+    "present": "dot",
+    "planned": "dash",
+    "additional": "dashdot",
+    "partial": "longdash",
+    "rate": "longdashdot",
+}
+PARTY_MARK = " ◆"
 
-    ``claims`` comes from ``monitor.derived.claims_with_claimants``; ``marked`` is a (date, title) drawn
-    as a solid line, for the event selected elsewhere. Above ``FIGURES_MAX_CLAIMS`` claims of the metric, each
-    claimant's claims are drawn per period instead: one bar from the lowest to the highest figure.
+
+def claimant_colours(keys: list[str]) -> dict[str, str]:
+    """A colour per claimant key, in the order given (the dataset's, so a claimant keeps its colour under filters)."""
+    return {key: CLAIMANT_COLOURS[number % len(CLAIMANT_COLOURS)] for number, key in enumerate(keys)}
+
+
+def figures_figure(
+    claims: pd.DataFrame,
+    metric: str,
+    milestones: pd.DataFrame,
+    marked: tuple[pd.Timestamp, str] | None = None,
+    colours: dict[str, str] | None = None,
+) -> go.Figure:
+    """Each claimant's figures for one metric over time, as one revision line per claimant and scope: a step
+    from each figure to the next (a figure stands until the claimant revises it); the wording in the marker's
+    shape; a range as a bar from low to high; milestones as numbered lines whose labels never overlap.
+
+    ``claims`` come from ``monitor.claims.claims_with_claimants``; a part drawn beside its own total is left
+    out (it would count people twice). ``colours`` maps claimant keys to colours (``claimant_colours``).
+    ``marked`` is a (date, title) drawn as a solid line, for the event selected elsewhere. Above
+    ``FIGURES_MAX_CLAIMS`` claims, each claimant's figures are drawn per period instead, lowest to highest.
     """
-    rows = claims.loc[claims["metric"] == metric]
-    label = METRIC_LABELS.get(metric, metric)
+    rows = claims.loc[(claims["metric"] == metric).to_numpy() & ~claims["beside_total"].to_numpy(dtype=bool)]
+    label = metric_label(metric)
+    colours = colours or claimant_colours(sorted(rows["claimant_key"].unique()))
     if len(rows) > FIGURES_MAX_CLAIMS:
-        data, period = _claim_range_traces(rows)
+        data, period = _claim_range_traces(rows, colours)
         title = f"{label}: lowest to highest figure per {period}, by claimant ({len(rows):,} claims)"
     else:
-        data = _claim_traces(rows.sort_values("as_of"))
-        title = f"{label}: North Korean personnel as reported, by claimant"
-    shapes, annotations = _milestone_marks(milestones)
+        data = _revision_traces(rows.sort_values(["as_of", "reported_on"], kind="stable"), colours)
+        title = f"{label}: each claimant's figures over time"
+    window = _date_window(rows, milestones)
+    levels = milestone_levels(milestones["date_start"], window)
+    shapes, annotations = _milestone_marks(milestones, levels)
+    unit = metric_unit(metric)
     layout: dict = {
-        "title": {"text": title, "x": 0},
-        "xaxis": {"title": {"text": "Date the figure describes (as of)"}, "type": "date"},
-        "yaxis": {"title": {"text": f"{label} (people)"}, "rangemode": "tozero", "tickformat": ","},
-        "height": 520,
-        "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
-        "legend": {"title": {"text": "Claimant"}, "orientation": "h", "y": -0.2},
+        "title": {"text": title, "x": 0, "xanchor": "left", "y": 0.99, "yanchor": "top"},
+        "xaxis": {"title": {"text": "Date the figure describes (as of)"}, "type": "date", "automargin": True},
+        "yaxis": {
+            "title": {"text": f"{label} ({unit})" if unit else label},
+            "rangemode": "tozero",
+            "tickformat": ",",
+            "automargin": True,
+        },
+        "height": 560,
+        # Room above the plot for the title and each row of milestone numbers.
+        "margin": {"l": 10, "r": 10, "t": 56 + 20 * (max(levels, default=-1) + 1), "b": 10},
+        "legend": {"title": {"text": "Claimant"}, "orientation": "h", "y": -0.18, "yanchor": "top"},
+        "hoverlabel": {"align": "left"},
         "font": FONT,
         "shapes": shapes,
         "annotations": annotations,
     }
-    if len(data) > LEGEND_BELOW_MAX:
+    shown_in_legend = sum(1 for trace in data if trace.get("showlegend", True))
+    if shown_in_legend > LEGEND_BELOW_MAX:
         # Many claimants (a large dataset): a legend below would take the plot's height, so list them at the side.
         layout["legend"] = {
             "title": {"text": "Claimant"},
@@ -390,113 +441,112 @@ def figures_figure(
             "yanchor": "top",
             "font": {"size": 11},
         }
-        layout["height"] = min(max(520, 140 + 18 * len(data)), 900)
-        for trace in data:  # the caption says what ◆ means; the long form would take half the chart's width
-            trace["name"] = trace["name"].replace(" ◆ party to the war", " ◆")
-    window = None
-    if not rows.empty:
-        dates = np.concatenate(
-            [rows["as_of"].to_numpy(dtype="datetime64[ns]"), milestones["date_start"].to_numpy(dtype="datetime64[ns]")]
-        )
-        margin = pd.Timedelta(days=20)
-        window = (pd.Timestamp(dates.min()) - margin, pd.Timestamp(dates.max()) + margin)
+        layout["height"] = min(max(560, 140 + 18 * shown_in_legend), 900)
+    if window is not None:
         layout["xaxis"]["range"] = [str(window[0].date()), str(window[1].date())]
     # A selected event is marked only when it falls in the chart's window: a 1953 event must not stretch it.
     if marked is not None and window is not None and window[0] <= pd.Timestamp(marked[0]) <= window[1]:
-        when = str(pd.Timestamp(marked[0]).date())
-        shapes.append(_vline(when, color="#D55E00", width=2))
-        annotations.append(
-            {
-                "x": when,
-                "xref": "x",
-                "yref": "paper",
-                "y": 0.02,
-                # Label on the side with room, so it is never cut at the chart's edge.
-                "xanchor": "right" if pd.Timestamp(marked[0]) > window[0] + (window[1] - window[0]) / 2 else "left",
-                "yanchor": "bottom",
-                "showarrow": False,
-                "text": f"selected: {marked[1]}",
-                "font": {"size": 11, "color": "#D55E00"},
-                "bgcolor": "rgba(255,255,255,0.85)",
-            }
-        )
+        shapes.append(_vline(str(pd.Timestamp(marked[0]).date()), color="#D55E00", width=2))
+        annotations.append(_marked_label(marked, window))
     return _figure(data, layout)
 
 
-def _claimant_trace(
-    claimant: str,
-    interested: bool,
-    colour: str,
-    x: np.ndarray,
-    high: np.ndarray,
-    below: np.ndarray,
-    *,
-    symbol: object,
-    size: int,
-    bar_width: int,
-) -> dict:
-    """One claimant's markers at their high figures, each with a bar down ``below`` to the low one; a party to
-    the war gets a thick outline and ◆ in its name."""
+def _date_window(rows: pd.DataFrame, milestones: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The x range: every figure and milestone, with a margin."""
+    if rows.empty:
+        return None
+    dates = np.concatenate(
+        [rows["as_of"].to_numpy(dtype="datetime64[ns]"), milestones["date_start"].to_numpy(dtype="datetime64[ns]")]
+    )
+    margin = pd.Timedelta(days=20)
+    return pd.Timestamp(dates.min()) - margin, pd.Timestamp(dates.max()) + margin
+
+
+def _marked_label(marked: tuple[pd.Timestamp, str], window: tuple[pd.Timestamp, pd.Timestamp]) -> dict:
+    when = pd.Timestamp(marked[0])
     return {
-        "type": "scatter",
-        "x": _plain(x),
-        "y": _plain(high),
-        "mode": "markers",
-        "name": f"{claimant} ◆ party to the war" if interested else str(claimant),
-        "marker": {
-            "color": colour,
-            "size": size,
-            "symbol": symbol,
-            "line": {"width": 3 if interested else 1, "color": colour},
-        },
-        "error_y": {
-            "type": "data",
-            "symmetric": False,
-            "array": _plain(np.zeros(len(high))),
-            "arrayminus": _plain(below),
-            "color": colour,
-            "thickness": 3,
-            "width": bar_width,
-        },
+        "x": str(when.date()),
+        "xref": "x",
+        "yref": "paper",
+        "y": 0.02,
+        # Label on the side with room, so it is never cut at the chart's edge.
+        "xanchor": "right" if when > window[0] + (window[1] - window[0]) / 2 else "left",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "text": f"selected: {marked[1]}",
+        "font": {"size": 11, "color": "#D55E00"},
+        "bgcolor": "rgba(255,255,255,0.85)",
     }
 
 
-def _claim_traces(rows: pd.DataFrame) -> list[dict]:
-    """One trace per claimant: each claim a marker at its high figure, a range drawn down to its low."""
-    dates = _epoch_ms(rows["as_of"].to_numpy(dtype="datetime64[ns]"))
+def _legend_name(claimant: str, interested: bool) -> str:
+    return f"{claimant}{PARTY_MARK}" if interested else str(claimant)
+
+
+def _marker_style(colour: str, symbol: object, interested: bool, size: int) -> dict:
+    """Markers in the claimant's colour, shaped by the wording; a party to the war gets a thicker outline."""
+    return {
+        "color": colour,
+        "size": size,
+        "symbol": symbol,
+        "line": {"width": 3 if interested else 1.5, "color": colour},
+    }
+
+
+def _range_bars(high: np.ndarray, below: np.ndarray, colour: str) -> dict:
+    """A bar from each marker down to its low figure, with no cap: a cap would cross an open marker."""
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": _plain(np.zeros(len(high))),
+        "arrayminus": _plain(below),
+        "color": colour,
+        "thickness": 2.5,
+        "width": 0,
+    }
+
+
+def _revision_traces(rows: pd.DataFrame, colours: dict[str, str]) -> list[dict]:
+    """One trace per claimant and scope: its figures in date order joined by steps, one legend entry per claimant."""
+    data: list[dict] = []
+    for key, claimant_rows in rows.groupby("claimant_key", sort=False):
+        first = claimant_rows.iloc[0]
+        colour = colours.get(key, CLAIMANT_COLOURS[0])
+        interested = bool(first["interested_party"])
+        for number, (scope, scoped) in enumerate(claimant_rows.groupby("scope", sort=True, observed=True)):
+            data.append(
+                _revision_trace(scoped, colour, interested, str(first["claimant_name"]), key, scope, number == 0)
+            )
+    return sorted(data, key=lambda trace: trace["legendgroup"].lower())
+
+
+def _revision_trace(
+    rows: pd.DataFrame, colour: str, interested: bool, name: str, key: str, scope: str, in_legend: bool
+) -> dict:
     high = rows["value_high"].to_numpy(dtype=float)
     low = rows["value_low"].to_numpy(dtype=float)
-    below = np.where(low < high, high - low, 0.0)
     symbols = rows["qualifier"].map(QUALIFIER_SYMBOLS).fillna("circle").to_numpy(dtype=object)
-    hover = rows[["figure", "chain", "scope"]].fillna("—").to_numpy(dtype=object)
-    colours = rows["colour"].to_numpy(dtype=object)
-    data = []
-    groups = rows.groupby(["claimant_name", "interested_party"], sort=True).indices
-    for (claimant, interested), positions in sorted(groups.items()):
-        colour = colours[positions[0]]
-        data.append(
-            {
-                **_claimant_trace(
-                    claimant,
-                    interested,
-                    colour,
-                    dates[positions],
-                    high[positions],
-                    below[positions],
-                    symbol=_plain(symbols[positions]),
-                    size=13,
-                    bar_width=6,
-                ),
-                "customdata": _plain(hover[positions]),
-                "hovertemplate": (
-                    "<b>%{customdata[0]}</b> (%{customdata[2]}) as of %{x|%-d %b %Y}<br>%{customdata[1]}<extra></extra>"
-                ),
-            }
-        )
-    return data
+    hover = rows[["figure", "chain", "scope", "read_in_kind"]].fillna("—").to_numpy(dtype=object)
+    return {
+        "type": "scatter",
+        "x": _plain(_epoch_ms(rows["as_of"].to_numpy(dtype="datetime64[ns]"))),
+        "y": _plain(high),
+        "mode": "lines+markers",
+        "line": {"color": colour, "width": 2, "dash": SCOPE_DASHES.get(scope, "solid"), "shape": "hv"},
+        "name": _legend_name(name, interested),
+        "legendgroup": name,
+        "showlegend": in_legend,
+        "marker": _marker_style(colour, _plain(symbols), interested, 12),
+        "error_y": _range_bars(high, np.where(low < high, high - low, 0.0), colour),
+        "customdata": _plain(hover),
+        "hovertemplate": (
+            "<b>%{customdata[0]}</b> (%{customdata[2]}) as of %{x|%-d %b %Y}<br>%{customdata[1]}"
+            "<br>read in: %{customdata[3]}<extra></extra>"
+        ),
+    }
 
 
-def _claim_range_traces(rows: pd.DataFrame) -> tuple[list[dict], str]:
+def _claim_range_traces(rows: pd.DataFrame, colours: dict[str, str]) -> tuple[list[dict], str]:
     """One trace per claimant: per period a bar from its lowest to its highest figure, a square at the top."""
     ranges, period = claim_ranges(rows)
     starts = ranges["start"].to_numpy(dtype="datetime64[ns]")
@@ -505,24 +555,21 @@ def _claim_range_traces(rows: pd.DataFrame) -> tuple[list[dict], str]:
     below = high - ranges["lowest"].to_numpy(dtype=float)
     numbers = np.column_stack([ranges["claims"].to_numpy(dtype=float), ranges["lowest"].to_numpy(dtype=float)])
     labels = ranges["label"].to_numpy(dtype=object)
-    colours = ranges["colour"].to_numpy(dtype=object)
     data = []
-    groups = ranges.groupby(["claimant_name", "interested_party"], sort=True).indices
-    for (claimant, interested), positions in sorted(groups.items()):
-        colour = colours[positions[0]]
+    for (key, claimant, interested), positions in sorted(
+        ranges.groupby(["claimant_key", "claimant_name", "interested_party"], sort=True).indices.items()
+    ):
+        colour = colours.get(key, CLAIMANT_COLOURS[0])
         data.append(
             {
-                **_claimant_trace(
-                    claimant,
-                    interested,
-                    colour,
-                    middles[positions],
-                    high[positions],
-                    below[positions],
-                    symbol="square",
-                    size=8,
-                    bar_width=4,
-                ),
+                "type": "scatter",
+                "x": _plain(middles[positions]),
+                "y": _plain(high[positions]),
+                "mode": "markers",
+                "name": _legend_name(claimant, interested),
+                "legendgroup": str(claimant),
+                "marker": _marker_style(colour, "square", interested, 8),
+                "error_y": _range_bars(high[positions], below[positions], colour),
                 "text": list(labels[positions]),
                 "customdata": _plain(numbers[positions]),
                 "hovertemplate": (
@@ -534,10 +581,34 @@ def _claim_range_traces(rows: pd.DataFrame) -> tuple[list[dict], str]:
     return data, period
 
 
-def _milestone_marks(milestones: pd.DataFrame) -> tuple[list[dict], list[dict]]:
+# Milestone numbers closer than this share of the date window go on separate rows above the plot.
+MILESTONE_MIN_GAP = 0.045
+
+
+def milestone_levels(dates: pd.Series, window: tuple[pd.Timestamp, pd.Timestamp] | None) -> list[int]:
+    """The row of each milestone's number label: the lowest row whose last label is far enough to the left, so no
+    two labels ever overlap, however close the milestones fall."""
+    if window is None or dates.empty:
+        return [0] * len(dates)
+    span = max((window[1] - window[0]).days, 1)
+    last_on_row: list[float] = []
+    levels = []
+    for date in dates:
+        position = (pd.Timestamp(date) - window[0]).days / span
+        row = next((row for row, last in enumerate(last_on_row) if position - last >= MILESTONE_MIN_GAP), None)
+        if row is None:
+            row = len(last_on_row)
+            last_on_row.append(position)
+        else:
+            last_on_row[row] = position
+        levels.append(row)
+    return levels
+
+
+def _milestone_marks(milestones: pd.DataFrame, levels: list[int]) -> tuple[list[dict], list[dict]]:
     # Numbered lines stay readable however close the milestones fall; milestone_key() spells them out.
     shapes, annotations = [], []
-    for number, date in enumerate(milestones["date_start"], start=1):
+    for number, (date, level) in enumerate(zip(milestones["date_start"], levels, strict=True), start=1):
         when = str(pd.Timestamp(date).date())
         shapes.append(_vline(when, color="#666666", width=1, dash="dot"))
         annotations.append(
@@ -546,6 +617,7 @@ def _milestone_marks(milestones: pd.DataFrame) -> tuple[list[dict], list[dict]]:
                 "xref": "x",
                 "yref": "paper",
                 "y": 1.0,
+                "yshift": 2 + 20 * level,
                 "yanchor": "bottom",
                 "showarrow": False,
                 "text": str(number),
@@ -583,50 +655,75 @@ def qualifier_legend() -> pd.DataFrame:
     )
 
 
-HOVER_CLAIMANTS = 10
+def comparison_figure(rows: pd.DataFrame, title: str, colours: dict[str, str] | None = None) -> go.Figure:
+    """The figures of one comparison as intervals on one number line, a claimant per row: a point for a figure,
+    a bar for a range, an open-ended bar with an arrow for a bound ("over 3,000" runs to the right edge).
 
-
-def _few_claimants(who_says: str, limit: int = HOVER_CLAIMANTS) -> str:
-    """'a: 1; b: 2; …' for the hover, one claimant a line: the lowest and highest few when there are many
-    (a large dataset has hundreds of unnamed sources per period; the table keeps them all)."""
-    parts = who_says.split("; ")
-    if len(parts) > limit:
-        hidden = len(parts) - limit
-        parts = [*parts[: limit // 2], f"… {hidden:,} more (see the table) …", *parts[-(limit - limit // 2) :]]
-    return "<br>".join(parts)
-
-
-def disagreement_figure(table: pd.DataFrame) -> go.Figure:
-    """One bar per metric and period from the lowest to the highest figure, labelled with the spread."""
-    rows = table.iloc[::-1]  # widest spread on top
-    labels = (rows["figure"] + " · " + rows["period"]).to_numpy(dtype=object)
-    trace = {
-        "type": "bar",
-        "y": labels,
-        "x": rows["spread"].to_numpy(dtype=float),
-        "base": rows["lowest"].to_numpy(dtype=float),
-        "orientation": "h",
-        "marker": {"color": "#0072B2", "opacity": 0.75},
-        "text": [
-            f"{low:,.0f} – {high:,.0f} ({pct:.0f}%)"
-            for low, high, pct in zip(rows["lowest"], rows["highest"], rows["spread_pct"], strict=True)
-        ],
-        "textposition": "outside",
-        "cliponaxis": False,
-        "customdata": [[_few_claimants(text)] for text in rows["who_says"]],
-        "hovertemplate": "%{y}<br>%{customdata[0]}<extra></extra>",
-    }
+    ``rows`` are claims from ``claims_with_claimants`` (one comparison's ``claim_ids``)."""
+    rows = rows.sort_values("value_high", kind="stable")
+    colours = colours or claimant_colours(sorted(rows["claimant_key"].unique()))
+    lows, highs = claim_bounds(rows)
+    finite = np.concatenate([rows["value_low"].to_numpy(dtype=float), rows["value_high"].to_numpy(dtype=float)])
+    right = float(np.nanmax(finite)) * 1.25 if len(finite) else 1.0
+    names = [
+        _legend_name(name, bool(party))
+        for name, party in zip(rows["claimant_name"], rows["interested_party"], strict=True)
+    ]
+    data, annotations = [], []
+    for position, row in enumerate(rows.itertuples(index=False)):
+        colour = colours.get(row.claimant_key, CLAIMANT_COLOURS[0])
+        low, high = lows[position], min(highs[position], right)
+        when = f"{pd.Timestamp(row.as_of):%-d %b %Y}"
+        hover = f"<b>{row.figure}</b> as of {when}<br>{row.chain}<br>read in: {row.read_in_kind}<extra></extra>"
+        data.append(
+            {
+                "type": "scatter",
+                "x": [low, high],
+                "y": [names[position]] * 2,
+                "mode": "lines",
+                "line": {"color": colour, "width": 10},
+                "opacity": 0.45,
+                "hoverinfo": "skip",
+                "showlegend": False,
+            }
+        )
+        point = row.value_low if row.qualifier in ("over", "at_least") else row.value_high
+        data.append(
+            {
+                "type": "scatter",
+                "x": [float(point)],
+                "y": [names[position]],
+                "mode": "markers",
+                "marker": _marker_style(colour, QUALIFIER_SYMBOLS.get(row.qualifier, "circle"), False, 14),
+                "hovertemplate": hover,
+                "showlegend": False,
+            }
+        )
+        annotations.append(
+            {
+                "x": float(point),
+                "y": names[position],
+                "xref": "x",
+                "yref": "y",
+                "text": f"{row.figure} · {when}" + (" →" if highs[position] == np.inf else ""),
+                "showarrow": False,
+                "yshift": 16,
+                "font": {"size": 12},
+            }
+        )
     layout = {
-        "title": {"text": "Lowest to highest figure among claimants, per period", "x": 0},
-        # One tick per power of ten keeps a log axis legible; the bar labels carry the exact figures.
+        "title": {"text": title, "x": 0, "xanchor": "left"},
         "xaxis": {
-            "title": {"text": "Reported figure (people, log scale)"},
-            "type": "log",
+            "title": {"text": "Reported figure (a bar shows what the wording allows)"},
+            "range": [0, right],
             "tickformat": ",",
-            "dtick": 1,
+            "automargin": True,
         },
-        "height": max(260, 60 + 38 * len(rows)),
-        "margin": {"l": 10, "r": 160, "t": 50, "b": 10},
+        "yaxis": {"type": "category", "automargin": True, "categoryorder": "array", "categoryarray": names},
+        "height": 150 + 70 * len(rows),
+        "margin": {"l": 10, "r": 30, "t": 50, "b": 10},
+        "annotations": annotations,
         "font": FONT,
+        "showlegend": False,
     }
-    return _figure([trace], layout)
+    return _figure(data, layout)

@@ -7,11 +7,13 @@ from functools import lru_cache
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
-from monitor.derived import HEADLINE_SCOPES, SCOPE_LABELS
+from monitor.compare import DEFAULT_WINDOW_DAYS, HEADLINE_SCOPES
 from monitor.filtering import ALL_PERIOD, CUSTOM_PERIOD, Filters, period_bounds, period_label, period_options
+from monitor.labels import SCOPE_LABELS, metric_label
 from monitor.loading import Dataset
-from monitor.schema import EVENT_CATEGORIES, FIRST_DATE, LAST_DATE
+from monitor.schema import EVENT_CATEGORIES, FIRST_DATE, LAST_DATE, METRIC_GROUPS
 
 FULL_RANGE = (FIRST_DATE.date(), LAST_DATE.date())
 DEFAULTS = {"actor": [], "period": ALL_PERIOD, "category": [], "dates": FULL_RANGE}
@@ -93,8 +95,8 @@ def _range_from(chosen: object) -> tuple[pd.Timestamp, pd.Timestamp]:
     return (picked[0], picked[-1]) if picked else (FIRST_DATE, LAST_DATE)
 
 
-def scope_picker(container: st.delta_generator.DeltaGenerator) -> list[str]:
-    """Which kinds of figures to compare; one URL key, so the figures and disagreement pages agree."""
+def scope_picker(container: DeltaGenerator) -> list[str]:
+    """Which kinds of figures to show; one URL key, so the figures and disagreement pages agree."""
     return container.multiselect(
         "Which figures",
         list(SCOPE_LABELS),
@@ -102,5 +104,74 @@ def scope_picker(container: st.delta_generator.DeltaGenerator) -> list[str]:
         key="scope",
         bind="query-params",
         format_func=SCOPE_LABELS.get,
-        help="Totals and in-place counts are comparable; new batches, plans and subsets are shown only when chosen.",
+        help="Each kind is compared only with its own kind: totals with totals, in-place counts with in-place counts.",
+    )
+
+
+def metric_group_picker(container: DeltaGenerator) -> str:
+    """People or arms: the figures and disagreement pages show one group of metrics at a time."""
+    return container.segmented_control(
+        "Figures about",
+        list(METRIC_GROUPS),
+        default="personnel",
+        key="group",
+        bind="query-params",
+        format_func=METRIC_GROUPS.get,
+        required=True,
+    )
+
+
+def metric_picker(container: DeltaGenerator, available: list[str]) -> str:
+    """One metric of those the data has; the caller stops first when there are none."""
+    return container.selectbox("Figure", available, key="metric", bind="query-params", format_func=metric_label)
+
+
+def parties_toggle(container: DeltaGenerator) -> bool:
+    """Whether figures from parties to the war count; one URL key for the overview, figures and comparisons."""
+    return container.toggle(
+        "Include claims by parties to the war",
+        value=True,
+        key="parties",
+        bind="query-params",
+        help="Off: only figures from claimants outside the war (South Korea, the US, the UK, monitors, unnamed "
+        "sources). Parties: Russia, Ukraine and North Korea.",
+    )
+
+
+def opinion_toggle(container: DeltaGenerator) -> bool:
+    """Whether figures read only in blogs and op-eds count (they stay visible by default, marked as such)."""
+    return container.toggle(
+        "Include figures read only in blogs and op-eds",
+        value=True,
+        key="opinion",
+        bind="query-params",
+        help="The seed articles' unattributed estimates come from blogs and op-eds; their source kind is shown.",
+    )
+
+
+def known_on_picker(container: DeltaGenerator) -> pd.Timestamp | None:
+    """A date: only figures reported on or before it count (what a reader could know that day). Empty: all."""
+    chosen = container.date_input(
+        "Known on",
+        value=None,
+        min_value=FIRST_DATE.date(),
+        max_value=LAST_DATE.date(),
+        key="known",
+        bind="query-params",
+        format="YYYY-MM-DD",
+        help="Show only figures already reported on this date, e.g. the day an article was written.",
+    )
+    return pd.Timestamp(chosen) if isinstance(chosen, dt.date) else None
+
+
+def window_picker(container: DeltaGenerator) -> int:
+    """How many days apart two figures may describe to count as the same moment."""
+    return container.slider(
+        "Same moment: within (days)",
+        min_value=1,
+        max_value=120,
+        value=DEFAULT_WINDOW_DAYS,
+        key="window",
+        bind="query-params",
+        help="Figures further apart than this are a change over time, not a disagreement.",
     )

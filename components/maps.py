@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from monitor.config import PROJECT_ROOT
-from monitor.derived import METRIC_LABELS
+from monitor.labels import metric_label
 
 # The file lives under static/ so that Streamlit can serve it; data/basemap/countries.geojson links to it.
 BASEMAP_PATH = PROJECT_ROOT / "static" / "basemap" / "countries.geojson"
@@ -90,7 +90,7 @@ def arc_table(flows: pd.DataFrame) -> pa.Table:
     return pa.table(
         {
             "flow": [f"{metric}->{place}" for metric, place in zip(metrics, widest["place_id"], strict=True)],
-            "what": [METRIC_LABELS.get(metric, metric) for metric in metrics],
+            "what": [metric_label(metric) for metric in metrics],
             "to": _column(widest["place"]),
             **{
                 column: pa.array(widest[source].to_numpy(dtype=float, na_value=np.nan), from_pandas=True)
@@ -236,7 +236,7 @@ def _layers(
                         "title": "People sent (arcs)",
                         "legend": None,
                         "scale": {
-                            "domain": [METRIC_LABELS[metric] for metric in FLOW_COLOURS],
+                            "domain": [metric_label(metric) for metric in FLOW_COLOURS],
                             "range": list(FLOW_COLOURS.values()),
                         },
                     },

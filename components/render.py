@@ -11,8 +11,9 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from monitor.derived import date_label, event_sources, find_event
+from monitor.events import event_sources, find_event
 from monitor.filtering import EVENT_DETAIL_COLUMNS, View
+from monitor.labels import date_label
 from monitor.loading import Dataset
 from monitor.schema import URL_PATTERN
 
@@ -49,6 +50,11 @@ def link_column(label: str = "Link") -> st.column_config.LinkColumn:
 def with_safe_links(frame: pd.DataFrame, column: str = "url") -> pd.DataFrame:
     """Blank any non-http(s) URL before a table turns it into a link."""
     return frame.assign(**{column: frame[column].map(safe_url)})
+
+
+def nothing_to_show(message: str) -> None:
+    """A page whose data has nothing of its kind (an empty table, whatever the filters)."""
+    st.info(f"Nothing to show: {message}", icon=":material/info:")
 
 
 def empty_state(what: str) -> None:

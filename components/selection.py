@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from monitor.derived import find_event
+from monitor.events import find_event
 from monitor.loading import Dataset
 
 EVENT_KEY = "selected_event"

@@ -84,16 +84,6 @@ def period_labels(starts: np.ndarray, period: str) -> list[str]:
     return list(index.strftime("%Y"))
 
 
-def actor_lanes(actors: pd.DataFrame) -> dict[str, str]:
-    """Each actor's timeline lane, as ``monitor.derived.event_lanes`` draws it: the name of its state
-    (people and organisations count for their state), or its own id when it has none."""
-    table = actors.set_index("actor_id")
-    ids = pd.Series(table.index, index=table.index)
-    state = table["state"].where(table["state"].notna() & (table["state"] != ""), ids)
-    lane = state.map(table["name"]).fillna(state)
-    return dict(zip(ids, lane, strict=True))
-
-
 def _list_array(lists: pd.Series) -> pa.ListArray:
     """A list column as one Arrow list array (Arrow-backed columns are not copied)."""
     if isinstance(lists.dtype, pd.ArrowDtype):
@@ -280,7 +270,7 @@ def lane_period_counts(
 def claim_ranges(claims: pd.DataFrame, max_bins: int = MAX_BINS) -> tuple[pd.DataFrame, str]:
     """Each claimant's claims per period: how many, the lowest and highest figure, the first and last as-of date.
 
-    ``claims`` comes from ``monitor.derived.claims_with_claimants`` (claimant_name, interested_party, colour,
+    ``claims`` comes from ``monitor.claims.claims_with_claimants`` (claimant_name, interested_party, colour,
     as_of, value_low, value_high). Returns the table (one row per claimant and period, with ``start`` and
     ``end`` of the period and its ``label``) and the period chosen (the finest within ``max_bins``).
     """

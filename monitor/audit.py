@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from monitor.claims import first_source
 from monitor.loading import FIRST_DATA_ROW, Dataset
 
 _QUOTE_MARKS = str.maketrans(
@@ -59,7 +60,7 @@ def excerpts_with_sources(dataset: Dataset) -> pd.DataFrame:
                 {
                     "file": "claims.csv",
                     "row": claims.index + FIRST_DATA_ROW,
-                    "source_id": claims["source_id"],
+                    "source_id": first_source(claims),
                     "excerpt": claims["excerpt"],
                 }
             ),

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
 
+from monitor.changelog import latest_release
 from monitor.schema import LIST_SEPARATOR, TABLES, TableSpec
 
 PACKAGE_NAME = "dprk-russia-alignment-monitor"
@@ -23,17 +23,6 @@ _FRICTIONLESS_TYPES = {
     "number": "number",
     "boolean": "boolean",
 }
-_VERSION_HEADING = re.compile(r"^##\s+\[?(\d+\.\d+\.\d+)\]?")
-
-
-def changelog_version(changelog: Path) -> str:
-    """The newest version named by a ``## x.y.z`` heading of the changelog."""
-    if changelog.is_file():
-        for line in changelog.read_text(encoding="utf-8").splitlines():
-            match = _VERSION_HEADING.match(line)
-            if match:
-                return match.group(1)
-    return "0.0.0"
 
 
 def _plain(value: Any) -> Any:
@@ -135,7 +124,7 @@ def build_datapackage(version: str) -> dict[str, Any]:
 
 def render_datapackage(data_folder: Path) -> str:
     """The descriptor text for a data folder, versioned by its CHANGELOG.md."""
-    descriptor = build_datapackage(changelog_version(data_folder / "CHANGELOG.md"))
+    descriptor = build_datapackage(latest_release(data_folder / "CHANGELOG.md").version)
     return json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
 
 

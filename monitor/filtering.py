@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from monitor.actors import state_of, with_members
 from monitor.loading import Dataset
 from monitor.schema import FIRST_DATE, LAST_DATE
 
@@ -70,13 +71,6 @@ def period_bounds(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     return max(start, FIRST_DATE), min(end, LAST_DATE)
 
 
-def expand_actors(dataset: Dataset, selected: tuple[str, ...]) -> set[str]:
-    """The selected actors plus the people and organisations of any selected state."""
-    actors = dataset.actors
-    members = actors.loc[actors["state"].isin(selected), "actor_id"]
-    return set(selected) | set(members)
-
-
 def event_mask(dataset: Dataset, filters: Filters) -> np.ndarray:
     """Rows of ``dataset.events`` that match: any selected actor, overlapping dates, any category.
 
@@ -93,7 +87,7 @@ def event_mask(dataset: Dataset, filters: Filters) -> np.ndarray:
         links = dataset.event_actors
         actor_ids = links["actor_id"].cat
         # One lookup per link by its category code: a few ms for millions of links (isin would hash each).
-        wanted = np.asarray(actor_ids.categories.isin(expand_actors(dataset, filters.actors)), dtype=bool)
+        wanted = np.asarray(actor_ids.categories.isin(with_members(dataset.actors, filters.actors)), dtype=bool)
         codes = dataset.memo("actor_codes", lambda: actor_ids.codes.to_numpy())
         hits = links["event_row"].to_numpy()[np.append(wanted, False)[codes]]  # code -1 (none) never matches
         involved = np.zeros(len(mask), dtype=bool)
@@ -107,8 +101,8 @@ def claim_mask(dataset: Dataset, filters: Filters) -> np.ndarray:
     claims = dataset.claims
     mask = ((claims["as_of"] >= filters.start) & (claims["as_of"] <= filters.end)).to_numpy()
     if filters.actors:
-        wanted = expand_actors(dataset, filters.actors)
-        claimant_state = claims["claimant_actor"].map(dataset.indexed("actors")["state"])
+        wanted = with_members(dataset.actors, filters.actors)
+        claimant_state = claims["claimant_actor"].map(state_of(dataset.actors))
         involved = claims["claimant_actor"].isin(wanted) | claimant_state.isin(wanted) | claims["subject"].isin(wanted)
         mask = mask & involved.to_numpy()
     return mask

@@ -12,6 +12,7 @@ import difflib
 import io
 import json
 import re
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,9 @@ import pyarrow
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from monitor.actors import state_of
 from monitor.cache import read_cached, write_cached
+from monitor.changelog import latest_release
 from monitor.errors import DataValidationError, Problem
 from monitor.schema import LIST_SEPARATOR, PARTIES_TO_THE_WAR, TABLES, TableSpec
 
@@ -43,17 +46,6 @@ _BOOLEAN_TEXT = {"true": True, "false": False}
 _OTHER_DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}
 _PYARROW_BLOCK_BYTES = 1 << 20
 
-# Arrow's default pool (mimalloc) keeps freed pages for reuse, and with a million events that retained memory is
-# most of what a session grows by. jemalloc with no decay delay hands them back to the system at once.
-try:
-    pyarrow.set_memory_pool(pyarrow.jemalloc_memory_pool())
-    pyarrow.jemalloc_set_decay_ms(0)
-except (NotImplementedError, pyarrow.ArrowNotImplementedError):  # a pyarrow built without jemalloc
-    pass
-
-# Python's csv module refuses fields over 128 KiB by default; the schema, not the reader, limits cell sizes.
-csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
-
 
 @dataclass
 class Dataset:
@@ -71,10 +63,14 @@ class Dataset:
     story: pd.DataFrame = field(default_factory=lambda: empty_table(TABLES["story"]))
     version: str = "unversioned"
     latest_changes: str = ""
+    # Things a curator should know that do not stop the data loading (an old file format read for one release).
+    notices: tuple[str, ...] = ()
     # Derived from events when not given (the cache stores them too, so a cached load builds nothing).
     event_actors: pd.DataFrame | None = None
     event_span_end: pd.Series | None = None
     _memo: dict[str, Any] = field(init=False, default_factory=dict, repr=False, compare=False)
+    # Sessions share one Dataset on several threads: a value is built once, not once per racing session.
+    _memo_lock: threading.Lock = field(init=False, default_factory=threading.Lock, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.events = self.events.reset_index(drop=True)
@@ -91,9 +87,13 @@ class Dataset:
         return self.memo(f"indexed:{name}", lambda: self.table(name).set_index(TABLES[name].columns[0]))
 
     def memo(self, key: str, build: Callable[[], Any]) -> Any:
-        """A value derived from the (read-only) tables, built on first use and kept with the dataset."""
+        """A value derived from the (read-only) tables, built on first use and kept with the dataset.
+
+        Only data belongs here (arrays, frames): the core knows nothing of charts or widgets."""
         if key not in self._memo:
-            self._memo[key] = build()
+            with self._memo_lock:
+                if key not in self._memo:
+                    self._memo[key] = build()
         return self._memo[key]
 
 
@@ -105,7 +105,8 @@ def link_table(lists: pd.Series) -> pd.DataFrame:
     """
     rows, codes = [], []
     offset = 0
-    chunks = lists.array._pa_array.chunks  # an Arrow list column, as every loaded table has (LIST_DTYPE)
+    # An Arrow list column, as every loaded table has (LIST_DTYPE): its chunks, without a copy.
+    chunks = pyarrow.chunked_array(pyarrow.array(lists.array)).chunks
     categories = pyarrow.array(
         sorted(set().union(*(pc.unique(pc.list_flatten(chunk)).to_pylist() for chunk in chunks))), pyarrow.string()
     )
@@ -143,7 +144,7 @@ def load_dataset(path: str | Path, *, use_cache: bool = True) -> Dataset:
     folder = Path(path)
     if not folder.is_dir():
         raise DataValidationError([Problem(str(folder), 0, "*", "data folder not found")])
-    about = {"version": read_version(folder), "latest_changes": latest_changes(folder / "CHANGELOG.md")}
+    about = {"version": read_version(folder), "latest_changes": latest_release(folder / "CHANGELOG.md").changes}
     cached = read_cached(folder, DERIVED_TABLES) if use_cache else None
     if cached is not None:
         derived = {
@@ -155,12 +156,15 @@ def load_dataset(path: str | Path, *, use_cache: bool = True) -> Dataset:
         spec.file_name: (folder / spec.file_name).read_bytes() if (folder / spec.file_name).is_file() else None
         for spec in TABLES.values()
     }
-    frames = validated_tables(files, where=str(folder))
+    notices: list[str] = []
+    frames = validated_tables(files, where=str(folder), notices=notices)
     del files  # the raw bytes of a large folder are not needed while the cache is written
-    dataset = Dataset(**frames, **about)
-    write_cached(
-        folder, {**frames, "event_actors": dataset.event_actors, "event_span_end": dataset.event_span_end.to_frame()}
-    )
+    dataset = Dataset(**frames, **about, notices=tuple(notices))
+    if not notices:  # a file in an old format is read afresh each time, so its notice is never lost in a cache
+        write_cached(
+            folder,
+            {**frames, "event_actors": dataset.event_actors, "event_span_end": dataset.event_span_end.to_frame()},
+        )
     return dataset
 
 
@@ -174,13 +178,18 @@ def load_tables(
     files: Mapping[str, bytes | None], *, where: str = "the upload", version: str = "unversioned", changes: str = ""
 ) -> Dataset:
     """Validate tables given as raw CSV bytes by file name (a folder's files, or an upload)."""
-    return Dataset(**validated_tables(files, where=where), version=version, latest_changes=changes)
+    notices: list[str] = []
+    frames = validated_tables(files, where=where, notices=notices)
+    return Dataset(**frames, version=version, latest_changes=changes, notices=tuple(notices))
 
 
-def validated_tables(files: Mapping[str, bytes | None], *, where: str) -> dict[str, pd.DataFrame]:
+def validated_tables(
+    files: Mapping[str, bytes | None], *, where: str, notices: list[str] | None = None
+) -> dict[str, pd.DataFrame]:
     """Every table parsed and validated, by table name; raise one error listing every problem.
 
     A required file that is absent (None or not a key) is a problem; an optional one loads as an empty table.
+    A file in the previous format loads, and ``notices`` (when given) receives what was read differently.
     """
     problems: list[Problem] = []
     frames: dict[str, pd.DataFrame] = {}
@@ -192,7 +201,7 @@ def validated_tables(files: Mapping[str, bytes | None], *, where: str) -> dict[s
             else:
                 problems.append(Problem(spec.file_name, 0, "*", f"file is missing from {where}"))
             continue
-        frame, table_problems = read_table(data, spec)
+        frame, table_problems = read_table(data, spec, notices)
         problems.extend(table_problems)
         if frame is not None:
             frames[spec.name] = frame
@@ -209,21 +218,6 @@ def empty_table(spec: TableSpec) -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype=column.dtype.type) for name, column in spec.schema.columns.items()})
 
 
-def latest_changes(changelog: Path) -> str:
-    """The body of the newest ``## x.y.z`` section of a changelog, as written."""
-    if not changelog.is_file():
-        return ""
-    section: list[str] = []
-    for line in changelog.read_text(encoding="utf-8").splitlines():
-        if line.startswith("## "):
-            if section:
-                break
-            section.append(line)
-        elif section:
-            section.append(line)
-    return "\n".join(section[1:]).strip()
-
-
 def read_version(folder: Path) -> str:
     """The dataset version recorded in ``datapackage.json``, if the folder has one."""
     descriptor = folder / "datapackage.json"
@@ -233,22 +227,28 @@ def read_version(folder: Path) -> str:
         return "unversioned"
 
 
-def read_table(data: bytes, spec: TableSpec) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Parse and validate one CSV file's bytes; the frame is None when its header is unusable."""
+def read_table(
+    data: bytes, spec: TableSpec, notices: list[str] | None = None
+) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Parse and validate one CSV file's bytes; the frame is None when its header is unusable.
+
+    A header in the previous format (``spec.legacy_renames``) is read into the current columns, with a notice."""
     name = spec.file_name
     text, problems = _decode(data, name)
     if text is None:
         return None, problems
     if not text or text.isspace():  # (not text.strip(): that would copy a large file once more)
         return None, [Problem(name, 0, "*", f"file is empty; expected a header row: {','.join(spec.columns)}")]
-    header_problems = _check_header(text, spec)
+    header, header_problems = _check_header(text, spec)
     if header_problems:
         return None, header_problems
     # pyarrow parses the bytes themselves: the decoded copy (as large as the file) is let go first.
     del text
-    raw, problems = _read_cells(data.removeprefix(codecs.BOM_UTF8), spec)
+    raw, problems = _read_cells(data.removeprefix(codecs.BOM_UTF8), spec, header)
     if raw is None:
         return None, problems
+    if _is_legacy(header, spec):
+        raw = _upgrade_legacy(raw, spec, notices if notices is not None else [])
     frame, parse_problems = _parse_columns(raw, spec)
     problems.extend(parse_problems)
     problems.extend(_validate(frame, raw, spec, already_reported={(p.row, p.column) for p in problems}))
@@ -284,31 +284,62 @@ def _first_record(text: str) -> list[str]:
         return []
 
 
-def _check_header(text: str, spec: TableSpec) -> list[Problem]:
+def _is_legacy(header: list[str], spec: TableSpec) -> bool:
+    """True when the header uses a column name of the previous format instead of its current name."""
+    return any(old in header and new not in header for old, new in spec.legacy_renames.items())
+
+
+def _check_header(text: str, spec: TableSpec) -> tuple[list[str], list[Problem]]:
+    """The header's column names, and every problem with them."""
     name = spec.file_name
     header = [column.strip() for column in _first_record(text)]
     if len(header) == 1:
         for delimiter, label in _OTHER_DELIMITERS.items():
             if delimiter in header[0]:
-                return [Problem(name, HEADER_ROW, "*", f"columns are separated by {label}s; use commas")]
+                return header, [Problem(name, HEADER_ROW, "*", f"columns are separated by {label}s; use commas")]
     problems = []
     seen: set[str] = set()
     for column in header:
         if column in seen:
             problems.append(Problem(name, HEADER_ROW, _label(column), "column appears twice in the header"))
         seen.add(column)
-    missing = [column for column in spec.columns if column not in seen]
+    expected, allowed = list(spec.columns), list(spec.columns)
+    if _is_legacy(header, spec):
+        # The previous format: old names stand for the new ones, and the columns it lacked may be absent.
+        old_name = {new: old for old, new in spec.legacy_renames.items()}
+        allowed = [old_name.get(column, column) for column in spec.columns]
+        expected = [column for column in allowed if column not in spec.legacy_defaults]
+    missing = [column for column in expected if column not in seen]
     for column in header:
-        if column not in spec.columns:
+        if column not in allowed:
             hint = difflib.get_close_matches(column.lstrip("\ufeff"), missing, n=1, cutoff=0.5)
             suggestion = f"; did you mean '{hint[0]}'?" if hint else f"; expected only: {', '.join(spec.columns)}"
             problems.append(Problem(name, HEADER_ROW, _label(column), f"unknown column{suggestion}"))
     for column in missing:
         problems.append(Problem(name, HEADER_ROW, column, "required column is missing from the header"))
-    return problems
+    return header, problems
 
 
-def _read_cells(data: bytes, spec: TableSpec) -> tuple[pd.DataFrame | None, list[Problem]]:
+def _upgrade_legacy(raw: pd.DataFrame, spec: TableSpec, notices: list[str]) -> pd.DataFrame:
+    """A table read in the previous format, renamed and filled into the current columns (cells stay text)."""
+    renamed = {old: new for old, new in spec.legacy_renames.items() if old in raw.columns}
+    raw = raw.rename(columns=renamed)
+    filled = {column: text for column, text in spec.legacy_defaults.items() if column not in raw.columns}
+    raw = raw.assign(**{column: pd.Series(text, index=raw.index, dtype=object) for column, text in filled.items()})
+    said = [f"'{old}' is read as '{new}'" for old, new in renamed.items()]
+    said += [
+        f"'{column}' is filled with '{text}'" if text else f"'{column}' is left empty"
+        for column, text in filled.items()
+    ]
+    notices.append(
+        f"{spec.file_name} is in the previous (1.x) format, still accepted in this release but deprecated: "
+        + "; ".join(said)
+        + ". Rename and add those columns (see the template) before the next major version."
+    )
+    return raw[spec.columns]
+
+
+def _read_cells(data: bytes, spec: TableSpec, header: list[str]) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Every cell as text, from valid UTF-8 bytes without a byte-order mark. pyarrow is strict where pandas pads
     or drops fields silently."""
     name = spec.file_name
@@ -344,7 +375,7 @@ def _read_cells(data: bytes, spec: TableSpec) -> tuple[pd.DataFrame | None, list
         return None, _ragged_rows(data.decode("utf-8"), name) or [
             Problem(name, 0, "*", f"{ragged_rows} row(s) do not have as many fields as the header")
         ]
-    if sorted(column.strip() for column in table.column_names) != sorted(spec.columns):
+    if sorted(column.strip() for column in table.column_names) != sorted(header):
         return None, [Problem(name, HEADER_ROW, "*", "the header could not be read; check its quote marks")]
     # Blank rows at the end are dropped (spreadsheets export them); a blank row before data is a problem.
     blank = _blank_rows(table)
@@ -554,13 +585,96 @@ def check_references(frames: dict[str, pd.DataFrame]) -> list[Problem]:
                 )
     if "claims" in frames and "actors" in frames:
         problems.extend(_check_interested_party(frames["claims"], frames["actors"]))
+    if "claims" in frames:
+        problems.extend(_check_parts(frames["claims"]))
+        problems.extend(_check_one_claim_per_statement(frames["claims"]))
+        if "sources" in frames:
+            problems.extend(_check_reported_before_published(frames["claims"], frames["sources"]))
     return problems
+
+
+def _claims_problem(index: int, column: str, message: str) -> Problem:
+    return Problem("claims.csv", int(index) + FIRST_DATA_ROW, column, message)
+
+
+def _check_parts(claims: pd.DataFrame) -> list[Problem]:
+    """A part names a total of its own metric that is not itself a part, and is not larger than it."""
+    parts = claims.loc[claims["part_of"].notna()]
+    if parts.empty:
+        return []
+    totals = claims.drop_duplicates("claim_id").set_index("claim_id")
+    problems = []
+    for index, part in parts.iterrows():
+        if part["part_of"] not in totals.index or part["part_of"] == part["claim_id"]:
+            continue  # an unknown id, or the claim itself, is reported by its own rule
+        total = totals.loc[part["part_of"]]
+        if total["metric"] != part["metric"]:
+            problems.append(
+                _claims_problem(
+                    index,
+                    "part_of",
+                    f"names a total of another metric ({total['metric']}); a part and its total count the same thing",
+                )
+            )
+        elif pd.notna(total["part_of"]):
+            problems.append(
+                _claims_problem(
+                    index, "part_of", f"names '{part['part_of']}', which is itself a part; name the whole total"
+                )
+            )
+        elif part["value_high"] > total["value_high"]:
+            problems.append(_claims_problem(index, "part_of", "a part's figure is above its total's"))
+    return problems
+
+
+# The fields that say the same claimant gave the same figure for the same moment: one statement.
+STATEMENT_FIELDS = ["claimant_actor", "metric", "value_low", "value_high", "scope", "as_of"]
+
+
+def _check_one_claim_per_statement(claims: pd.DataFrame) -> list[Problem]:
+    """Two rows with one claimant, metric, figure, scope and as-of date are one statement read twice."""
+    repeated = claims.duplicated(STATEMENT_FIELDS, keep="first")
+    if not repeated.any():
+        return []
+    first_row = claims.groupby(STATEMENT_FIELDS, dropna=False, sort=False).ngroup()
+    first_of_group = claims.index.to_series().groupby(first_row.to_numpy()).transform("min")
+    return [
+        _claims_problem(
+            index,
+            "claim_id",
+            f"same claimant_actor, metric, figure, scope and as_of as row {int(first_of_group[index]) + FIRST_DATA_ROW}"
+            ": one statement is one claim; list every place it was read in source_ids",
+        )
+        for index in claims.index[repeated.to_numpy()]
+    ]
+
+
+def _check_reported_before_published(claims: pd.DataFrame, sources: pd.DataFrame) -> list[Problem]:
+    """A statement cannot be made after every source that reports it was published."""
+    published = sources.drop_duplicates("source_id").set_index("source_id")["published"]
+    links = claims["source_ids"].explode().dropna()
+    if links.empty:
+        return []
+    dates = links.map(published)
+    # Only when every cited source is dated: an undated source may be the late one.
+    dated = dates.notna().groupby(level=0).all()
+    latest = dates.groupby(level=0).max()
+    reported = claims["reported_on"].loc[latest.index]
+    late = dated & reported.notna() & (reported > latest)
+    return [
+        _claims_problem(
+            index,
+            "reported_on",
+            f"is after the publication date of every source it cites (latest {latest[index]:%Y-%m-%d}); "
+            "date a claim to the statement itself",
+        )
+        for index in late.index[late.to_numpy()]
+    ]
 
 
 def _check_interested_party(claims: pd.DataFrame, actors: pd.DataFrame) -> list[Problem]:
     # A duplicate actor_id is reported on its own; the first row of each id decides here.
-    state_of = actors.drop_duplicates("actor_id").set_index("actor_id")["state"]
-    claimant_state = claims["claimant_actor"].map(state_of)
+    claimant_state = claims["claimant_actor"].map(state_of(actors))
     expected = claimant_state.isin(PARTIES_TO_THE_WAR)
     wrong = claims["interested_party"].notna() & claimant_state.notna() & (claims["interested_party"] != expected)
     return [

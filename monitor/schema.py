@@ -11,7 +11,8 @@ its pandera ``metadata``:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -57,20 +58,45 @@ EVENT_CATEGORIES = (
 )
 EVENT_STATUSES = ("confirmed", "reported", "disputed")
 DATE_PRECISIONS = ("day", "month", "year")
-METRICS = (
-    "troops_deployed",
-    "troops_reconstruction",
-    "workers",
-    "killed",
-    "wounded",
-    "casualties",
-    "captured",
-    "drones_launched",
-    "artillery_shells",
-    "missiles",
-)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """What a claim counts: its label on charts, the unit of its figures and the group it is compared in."""
+
+    label: str
+    unit: str
+    group: str
+
+
+METRIC_GROUPS = {"personnel": "People (troops, workers, losses)", "arms": "Arms and munitions"}
+# Ids are stable: data files name them. New kinds of figure get new ids; an id is never reused for another meaning.
+METRICS: dict[str, Metric] = {
+    "troops_deployed": Metric("Troops deployed", "soldiers", "personnel"),
+    "troops_reconstruction": Metric("Reconstruction personnel (deminers, builders)", "people", "personnel"),
+    "workers": Metric("Workers", "workers", "personnel"),
+    "killed": Metric("Killed", "soldiers", "personnel"),
+    "wounded": Metric("Wounded", "soldiers", "personnel"),
+    "casualties": Metric("Casualties (killed and wounded)", "soldiers", "personnel"),
+    "captured": Metric("Captured", "soldiers", "personnel"),
+    "artillery_shells": Metric("Artillery shells supplied", "shells", "arms"),
+    "containers": Metric("Containers of munitions shipped", "containers", "arms"),
+    "ballistic_missiles": Metric("Ballistic missiles supplied", "missiles", "arms"),
+    "ballistic_missiles_fired": Metric("North Korean ballistic missiles fired at Ukraine", "missiles", "arms"),
+    "artillery_systems": Metric("Artillery systems supplied (guns, rocket launchers)", "pieces", "arms"),
+    "missiles": Metric("Missiles (type not stated)", "missiles", "arms"),
+    "drones_launched": Metric("Drones launched at Ukraine", "drones", "arms"),
+}
 QUALIFIERS = ("about", "at_least", "over", "up_to", "range", "exact")
-CLAIM_SCOPES = ("total", "present", "additional", "planned", "partial")
+# What a figure covers; only figures of one scope are compared with each other.
+CLAIM_SCOPES: dict[str, str] = {
+    "total": "cumulative to date (or to the end of the period it counts from counted_from)",
+    "present": "in a place at that moment",
+    "additional": "a new batch",
+    "planned": "announced or expected",
+    "partial": "a sub-period or a subset",
+    "rate": "per period, e.g. a year (a rate, not a total)",
+}
 
 
 @dataclass(frozen=True)
@@ -84,6 +110,10 @@ class TableSpec:
     description: str
     schema: pa.DataFrameSchema
     optional: bool = False  # an optional table may be absent: it then loads as an empty table
+    # The previous format's header, still read for one release: an old column name and its new one, and
+    # the text that fills a column the old format did not have. A file in that format loads with a notice.
+    legacy_renames: Mapping[str, str] = field(default_factory=dict)
+    legacy_defaults: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def columns(self) -> list[str]:
@@ -154,8 +184,9 @@ def _identifier(description: str, example: str) -> pa.Column:
     )
 
 
-def _one_of(values: tuple[str, ...]) -> pa.Check:
-    return pa.Check.isin(list(values), error=f"must be one of: {', '.join(values)}")
+def _one_of(values: Iterable[str]) -> pa.Check:
+    values = list(values)
+    return pa.Check.isin(values, error=f"must be one of: {', '.join(values)}")
 
 
 def _excerpt(description: str) -> pa.Column:
@@ -177,12 +208,17 @@ def _row_check(column: str, error: str, rule: Any) -> pa.Check:
     return pa.Check(rule, name=error, error=error, statistics={"column": column})
 
 
-def _date_matches_precision(frame: pd.DataFrame) -> pd.Series:
-    start = frame["date_start"]
-    precision = frame["date_precision"]
-    not_first_of_month = (precision == "month") & (start.dt.day != 1)
-    not_first_of_year = (precision == "year") & ((start.dt.day != 1) | (start.dt.month != 1))
-    return start.isna() | ~(not_first_of_month | not_first_of_year)
+def _date_matches_precision(date_column: str, precision_column: str) -> Any:
+    """A rule: a month-precision date is the 1st of its month, a year-precision date 1 January."""
+
+    def rule(frame: pd.DataFrame) -> pd.Series:
+        start = frame[date_column]
+        precision = frame[precision_column]
+        not_first_of_month = (precision == "month") & (start.dt.day != 1)
+        not_first_of_year = (precision == "year") & ((start.dt.day != 1) | (start.dt.month != 1))
+        return start.isna() | ~(not_first_of_month | not_first_of_year)
+
+    return rule
 
 
 def _qualifier_matches_values(frame: pd.DataFrame) -> pd.Series:
@@ -377,23 +413,43 @@ EVENTS = TableSpec(
             _row_check(
                 "date_start",
                 "a month-precision date must be the 1st of its month, a year-precision date 1 January",
-                _date_matches_precision,
+                _date_matches_precision("date_start", "date_precision"),
             ),
         ],
         strict=True,
     ),
 )
 
+
+def _metric_description() -> str:
+    listed = "; ".join(f"{metric_id} = {metric.label} ({metric.unit})" for metric_id, metric in METRICS.items())
+    return f"What is counted: {listed}."
+
+
+def _scope_description() -> str:
+    listed = "; ".join(f"{scope} ({meaning})" for scope, meaning in CLAIM_SCOPES.items())
+    return f"What the figure covers: {listed}. Only figures of one scope are compared."
+
+
+# Text written into date_basis for a claims file in the 1.x format, which had no such column.
+LEGACY_DATE_BASIS = "not stated (file in the 1.x format)"
+
 CLAIMS = TableSpec(
     name="claims",
     file_name="claims.csv",
     primary_key="claim_id",
     title="Claims",
-    description="One row per reported figure: who claims it, where we read it, and for which date.",
+    description=(
+        "One row per statement of a figure: who said it, when they said it, and every place we read it. "
+        "A statement relayed by several outlets is one claim."
+    ),
     schema=pa.DataFrameSchema(
         {
-            "claim_id": _identifier("Unique id of the claim.", "kcna-2024-12-02-troops"),
-            "metric": _column("string", "What is counted.", checks=[_one_of(METRICS)], example="troops_deployed"),
+            "claim_id": _identifier(
+                "Unique id of the claim: claimant, date of the statement, what it counts.",
+                "nis-2024-12-19-troops-kursk",
+            ),
+            "metric": _column("string", _metric_description(), checks=[_one_of(METRICS)], example="troops_deployed"),
             "subject": _column(
                 "string", "Whose people or things are counted (actor id).", references="actors.actor_id", example="PRK"
             ),
@@ -406,29 +462,66 @@ CLAIMS = TableSpec(
                 checks=[pa.Check.ge(0, error="must not be negative")],
                 example="12000",
             ),
-            "qualifier": _column("string", "How the figure is worded.", checks=[_one_of(QUALIFIERS)], example="range"),
-            "scope": _column(
+            "qualifier": _column(
                 "string",
-                "What the figure covers: total (cumulative to date), present (in a place at that time), "
-                "additional (a new batch), planned (announced or expected), partial (a sub-period or subset).",
-                checks=[_one_of(CLAIM_SCOPES)],
-                example="total",
+                "How the claimant worded the figure: about (some, about, around, roughly, approximately), over "
+                "(more than), at_least (at least, or more), up_to (as many as, up to, nearly), range (two figures), "
+                "exact (a bare figure only).",
+                checks=[_one_of(QUALIFIERS)],
+                example="range",
             ),
-            "as_of": _column("date", "The date the figure describes.", example="2024-12-01"),
-            "reported_on": _column("date", "The date the figure was published.", example="2024-12-02"),
+            "scope": _column("string", _scope_description(), checks=[_one_of(CLAIM_SCOPES)], example="total"),
+            "counted_from": _column(
+                "date",
+                "Start of the period a figure counts, when the statement gives one ('since August 2023').",
+                required=False,
+            ),
+            "as_of": _column(
+                "date",
+                "The moment the figure describes: the day of the statement unless it names its own date "
+                "('as of March 2025'); written as the 1st of the month or year when less precise.",
+                example="2024-12-19",
+            ),
+            "as_of_precision": _column(
+                "string",
+                "How precisely the statement dates its figure: day, month or year.",
+                checks=[_one_of(DATE_PRECISIONS)],
+                example="day",
+            ),
+            "reported_on": _column(
+                "date",
+                "The day the claimant said it (the briefing, the post, the interview), not the day an outlet "
+                "republished it.",
+                example="2024-12-19",
+            ),
             "claimant": _column(
                 "string",
                 "Who originally said it, as specifically as the source allows.",
-                example="Korean Central News Agency",
+                example="South Korea's National Intelligence Service",
             ),
             "claimant_actor": _column(
                 "string", "Actor id of the claimant.", references="actors.actor_id", example="PRK"
             ),
             "relayed_by": _column(
-                "string", "Who passed it on between the claimant and our source (empty if direct).", required=False
+                "string", "Who passed it on between the claimant and our sources (empty if direct).", required=False
             ),
-            "source_id": _column(
-                "string", "Where we read it.", references="sources.source_id", example="reuters-2025-06-17-shoigu"
+            "source_ids": _column(
+                "list",
+                "Every source in which we read this statement, ';'-separated; the first is the one the excerpt quotes.",
+                references="sources.source_id",
+                example="reuters-2025-06-17-shoigu",
+            ),
+            "part_of": _column(
+                "string",
+                "The claim_id of a total, of the same metric and from the same statement, that this figure is a "
+                "part of; a part is never added to or compared with its total.",
+                required=False,
+                references="claims.claim_id",
+            ),
+            "date_basis": _column(
+                "string",
+                "How reported_on was fixed, e.g. 'NIS briefing to lawmakers, Thu 19 Dec 2024, per Yonhap'.",
+                example="Briefing to lawmakers on that day, per Yonhap",
             ),
             "interested_party": _column(
                 "boolean",
@@ -438,7 +531,7 @@ CLAIMS = TableSpec(
             "place_id": _column(
                 "string", "Where the counted people are.", required=False, references="places.place_id"
             ),
-            "excerpt": _excerpt("Verbatim passage from the source (at most 200 characters)."),
+            "excerpt": _excerpt("Verbatim passage from the first source (at most 200 characters)."),
             "notes": _column("string", "Context, conflicts with other sources.", required=False),
         },
         checks=[
@@ -459,9 +552,31 @@ CLAIMS = TableSpec(
                 "reported_on is before as_of",
                 lambda f: f["reported_on"].isna() | f["as_of"].isna() | (f["reported_on"] >= f["as_of"]),
             ),
+            _row_check(
+                "as_of",
+                "a month-precision as_of must be the 1st of its month, a year-precision as_of 1 January",
+                _date_matches_precision("as_of", "as_of_precision"),
+            ),
+            _row_check(
+                "counted_from",
+                "counted_from is after as_of",
+                lambda f: f["counted_from"].isna() | f["as_of"].isna() | (f["counted_from"] <= f["as_of"]),
+            ),
+            _row_check(
+                "part_of",
+                "a claim cannot be part of itself",
+                lambda f: f["part_of"].isna() | (f["part_of"] != f["claim_id"]).fillna(True),
+            ),
         ],
         strict=True,
     ),
+    legacy_renames={"source_id": "source_ids"},
+    legacy_defaults={
+        "counted_from": "",
+        "as_of_precision": "day",
+        "part_of": "",
+        "date_basis": LEGACY_DATE_BASIS,
+    },
 )
 
 STORY_NARRATION_MAX_CHARS = 400

@@ -1,68 +1,97 @@
-"""Where sources disagree: for each metric and period, the claimants' figures side by side and their spread."""
+"""Where sources disagree: figures compared only at the same moment and on the same definition."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from components.charts import disagreement_figure
-from components.filters import scope_picker
-from components.render import current_view, empty_state
-from monitor.derived import (
-    METRIC_LABELS,
-    PERIOD_CODES,
-    PERSONNEL_METRICS,
-    disagreements,
+from components.charts import claimant_colours, comparison_figure
+from components.claims import render_pair_verdict
+from components.filters import (
+    known_on_picker,
+    metric_group_picker,
+    opinion_toggle,
+    parties_toggle,
+    scope_picker,
+    window_picker,
 )
-
-CHART_BARS = 40
+from components.render import current_view, empty_state, nothing_to_show
+from monitor.claims import claimant_order, claims_with_claimants, metrics_in_group, select_claims, without_opinion_only
+from monitor.compare import comparisons
+from monitor.labels import SCOPE_NOUNS, metric_label
 
 view = current_view()
 dataset = view.dataset
 
 st.title("Where sources disagree")
 st.caption(
-    "For each figure and period, each claimant's latest figure in that period; shown where at least two "
-    "claimants give different numbers. Spread = highest − lowest, and as a percentage of the lowest. "
-    "Differences can be definitional (a total against a subset, a plan against an arrival): read the notes "
-    "of each claim on the explorer page before concluding that sources contradict each other."
+    "Two figures are compared only when they count the same thing (one metric, one scope: a total with a total, "
+    "an in-place count with one in the same place) at the same moment (as-of dates within the window, each the "
+    "claimant's newest figure then). Figures further apart are a change over time: see each claimant's revisions "
+    "on **Figures by source**. A bound is a bound: “over 200” and “over 3,000” are both true of 3,000, so they agree."
 )
-left, middle, right = st.columns([1, 2, 2])
-granularity = left.selectbox("Period", list(PERIOD_CODES), index=3, key="granularity", bind="query-params")
-metrics = middle.multiselect(
-    "Figures",
-    list(PERSONNEL_METRICS),
-    default=list(PERSONNEL_METRICS),
-    key="dmetric",
-    bind="query-params",
-    format_func=METRIC_LABELS.get,
-)
-scopes = scope_picker(right)
-chosen = view.claims.loc[view.claims["scope"].isin(scopes) & view.claims["metric"].isin(metrics)]
-table = disagreements(dataset, chosen, granularity)
+group_column, scope_column = st.columns([2, 3])
+group = metric_group_picker(group_column)
+metrics = [metric for metric in metrics_in_group(group) if (dataset.claims["metric"] == metric).any()]
+if not metrics:
+    nothing_to_show(f"This dataset has no {group} figures.")
+    st.stop()
+scopes = scope_picker(scope_column)
+window_column, known_column = st.columns([3, 2], vertical_alignment="bottom")
+window = window_picker(window_column)
+known = known_on_picker(known_column)
+parties_column, opinion_column = st.columns(2)
+parties = parties_toggle(parties_column)
+opinion = opinion_toggle(opinion_column)
+
+claims = claims_with_claimants(dataset, select_claims(view.claims, metrics, scopes, parties=parties, known=known))
+if not opinion:
+    claims = without_opinion_only(claims)
+table = comparisons(claims, window)
 if table.empty:
-    empty_state("disagreeing figures")
+    empty_state(f"comparable figures from two or more claimants within {window} days of each other")
     st.stop()
 
-table = table.assign(figure=table["metric"].map(METRIC_LABELS))
-chart_tab, table_tab = st.tabs(["Chart", "Table"])
-with chart_tab:
-    # The widest spreads first: a monthly view of a large dataset has hundreds of periods, too many bars to read.
-    st.plotly_chart(disagreement_figure(table.head(CHART_BARS)), width="stretch", config={"displaylogo": False})
-    if len(table) > CHART_BARS:
-        st.caption(
-            f"The {CHART_BARS} widest spreads of {len(table):,}; the table lists them all. Choose a longer period "
-            "or fewer figures to chart fewer."
-        )
-with table_tab:
-    st.dataframe(
-        table[["figure", "period", "claimants", "lowest", "highest", "spread", "spread_pct", "who_says"]],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "lowest": st.column_config.NumberColumn(format="localized"),
-            "highest": st.column_config.NumberColumn(format="localized"),
-            "spread": st.column_config.NumberColumn(format="localized"),
-            "spread_pct": st.column_config.NumberColumn("spread %", format="%.0f%%"),
-            "who_says": st.column_config.TextColumn("who says what", width="large"),
-        },
-    )
+differing = int((~table["consistent"]).sum())
+st.markdown(
+    f"**{len(table):,} comparisons** at a date: figures **differ** in {differing:,}, are **consistent** in "
+    f"{len(table) - differing:,}."
+)
+labels = {
+    index: f"{row.date:%-d %b %Y} · {metric_label(row.metric)} · {SCOPE_NOUNS[row.scope]}"
+    + (f" in {row.place}" if row.place else "")
+    + f" · {row.relation}"
+    for index, row in table.iterrows()
+}
+shown = table.assign(
+    figure=table["metric"].map(metric_label),
+    scope=table["scope"].map(SCOPE_NOUNS),
+    reports_and_origins=table["reports"].astype(str) + " reports, " + table["origins"].astype(str) + " origins",
+)
+st.dataframe(
+    shown[["date", "figure", "scope", "place", "claimants", "reports_and_origins", "relation", "gap_pct", "who_says"]],
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "date": st.column_config.DateColumn("As of", help="The newest figure's date; the others are within the window"),
+        "figure": "Figure",
+        "scope": "Scope",
+        "place": "Place",
+        "claimants": st.column_config.NumberColumn("Claimants"),
+        "reports_and_origins": st.column_config.TextColumn(
+            "Reports", help="Sources that report these figures, and independent origins (a claimant on a day)"
+        ),
+        "relation": "How they relate",
+        "gap_pct": st.column_config.NumberColumn("Gap %", format="%.0f%%", help="Gap as a share of the lower figure"),
+        "who_says": st.column_config.TextColumn("Who says what", width="large"),
+    },
+)
+chosen = st.selectbox("Show one comparison", list(labels), format_func=labels.__getitem__, key="comparison")
+row = table.loc[chosen]
+members = claims.loc[claims["claim_id"].isin(row["claim_ids"])]
+title = f"{metric_label(row['metric'])}, {SCOPE_NOUNS[row['scope']]}: figures as of {row['date']:%-d %b %Y}"
+colours = claimant_colours(claimant_order(dataset, row["metric"]))
+st.plotly_chart(comparison_figure(members, title, colours), width="stretch", config={"displaylogo": False})
+
+with st.expander("Compare any two figures"):
+    st.caption("Pick two figures: the verdict says whether they can be compared and, if so, how they relate.")
+    render_pair_verdict(claims, window)

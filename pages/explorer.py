@@ -17,8 +17,10 @@ from components.render import (
     with_lists_as_text,
     with_safe_links,
 )
-from monitor.derived import claims_with_claimants, search_claims, search_events, with_labels
+from monitor.claims import claims_with_claimants
+from monitor.events import with_labels
 from monitor.filtering import Filters, event_details, filter_claims, filter_events
+from monitor.search import search_claims, search_events
 
 view = current_view()
 dataset = view.dataset

@@ -7,7 +7,9 @@ import streamlit as st
 from components.maps import INSET_BBOX, REGION_BBOX, inside, map_chart
 from components.render import current_view, empty_state, escape, page_of
 from components.selection import select_place, selected_event, selected_place, show_in_url
-from monitor.derived import METRIC_LABELS, movement_flows, place_event_counts, with_labels
+from monitor.claims import movement_flows
+from monitor.events import place_event_counts, with_labels
+from monitor.labels import metric_label
 
 view = current_view()
 dataset = view.dataset
@@ -78,7 +80,7 @@ with table_tab:
     if not flows.empty:
         st.dataframe(
             page_of(flows.sort_values("highest", ascending=False), "flows_page", "flows").assign(
-                what=lambda rows: rows["metric"].map(METRIC_LABELS)
+                what=lambda rows: rows["metric"].map(metric_label)
             )[["what", "place", "lowest", "highest", "claims"]],
             hide_index=True,
             width="stretch",

@@ -6,7 +6,7 @@ import streamlit as st
 
 from components.render import current_view, escape, link_column, page_of, with_safe_links
 from monitor.datapackage import data_dictionary
-from monitor.derived import source_usage
+from monitor.sources import source_usage
 
 view = current_view()
 dataset = view.dataset

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.charts import figures_figure, timeline_figure
+from components.charts import claimant_colours, figures_figure, timeline_figure
 from components.maps import INSET_BBOX, inside, map_chart
+from components.memo import built_for
 from components.render import current_view, escape, render_event_detail
 from components.selection import select_event
-from monitor.derived import (
-    HEADLINE_SCOPES,
-    claims_with_claimants,
-    event_lanes,
-    key_events,
-    movement_flows,
-    place_event_counts,
-    with_labels,
-)
+from monitor.claims import claimant_order, claims_with_claimants, movement_flows
+from monitor.compare import HEADLINE_SCOPES
+from monitor.events import event_lanes, key_events, place_event_counts, with_labels
 
 view = current_view()
 dataset = view.dataset
@@ -76,7 +71,8 @@ def build_step(event_id: str) -> dict[str, object]:
         zoomed = bool(inside(places, INSET_BBOX).all())
         frame = {"bbox": INSET_BBOX, "title": "Korean peninsula and Russian Far East"} if zoomed else {}
         chart = map_chart(places, no_flows, selected_place=event["place_id"], **frame)
-    claims = claims_with_claimants(dataset, dataset.claims.loc[dataset.claims["scope"].isin(HEADLINE_SCOPES)])
+    troops = dataset.claims.loc[dataset.claims["scope"].isin(list(HEADLINE_SCOPES))]
+    claims = claims_with_claimants(dataset, troops.loc[troops["metric"] == "troops_deployed"])
     first_figure = claims["as_of"].min() if not claims.empty else None
     return {
         "event": event,
@@ -84,12 +80,16 @@ def build_step(event_id: str) -> dict[str, object]:
         "map": chart,
         "first_figure": first_figure,
         "figures": figures_figure(
-            claims, "troops_deployed", key_events(dataset.events), marked=(event["date_start"], event["title"])
+            claims,
+            "troops_deployed",
+            key_events(dataset.events),
+            marked=(event["date_start"], event["title"]),
+            colours=claimant_colours(claimant_order(dataset, "troops_deployed")),
         ),
     }
 
 
-built = dataset.memo(f"story-step:{current['event_id']}", lambda: build_step(current["event_id"]))
+built = built_for(dataset, f"story-step:{current['event_id']}", lambda: build_step(current["event_id"]))
 event = built["event"]
 select_event(event["event_id"])
 

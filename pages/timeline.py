@@ -8,8 +8,9 @@ import streamlit as st
 from components.charts import TIMELINE_MAX_EVENTS, timeline_counts_figure, timeline_figure
 from components.render import current_view, empty_state, escape, render_event_detail
 from components.selection import EVENT_KEY, select_event, select_place, selected_place, show_in_url
-from monitor.aggregate import EventKeys, actor_lanes, event_keys
-from monitor.derived import event_lanes, most_important, with_labels
+from monitor.actors import lane_names
+from monitor.aggregate import EventKeys, event_keys
+from monitor.events import event_lanes, most_important, with_labels
 from monitor.loading import Dataset
 
 # The table and the "Event detail" list show at most this many events (the most important, newest first):
@@ -19,7 +20,7 @@ TABLE_ROWS = 500
 
 def shown_keys(dataset: Dataset, shown: pd.DataFrame) -> EventKeys:
     """The counts' keys of the events shown: built once per dataset (kept with it), then taken by row."""
-    keys = dataset.memo("timeline_event_keys", lambda: event_keys(dataset.events, actor_lanes(dataset.actors)))
+    keys = dataset.memo("timeline_event_keys", lambda: event_keys(dataset.events, lane_names(dataset.actors)))
     # A view's index is its rows' positions in dataset.events.
     return keys if len(shown) == len(dataset.events) else keys.take(shown.index.to_numpy())
 

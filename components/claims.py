@@ -1,0 +1,121 @@
+"""Render functions for reported figures: the headline, the claims table and one comparison's verdict."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from components.render import escape, link_column, with_safe_links
+from monitor.compare import HeadlineGroup, compare_pair
+from monitor.labels import SCOPE_NOUNS, metric_label
+from monitor.loading import Dataset
+
+
+def _entry(row: pd.Series) -> str:
+    place = f" in {row['place_id']}" if row["scope"] == "present" and isinstance(row["place_id"], str) else ""
+    flag = " ◆" if row["interested_party"] else ""
+    kind = " · read only in opinion" if row["opinion_only"] else ""
+    return (
+        f"**{escape(row['figure'])}** {escape(SCOPE_NOUNS[row['scope']])}{escape(place)}, "
+        f"as of {row['as_of']:%-d %b %Y} — {escape(row['claimant_name'])}{flag}{escape(kind)}"
+    )
+
+
+def render_headline(container: DeltaGenerator, groups: list[HeadlineGroup], metric: str) -> None:
+    """Each headline scope as a number, then what it is made of: every claimant's figure, scope and date."""
+    if not groups:
+        container.caption(f"No total or in-place figures for {metric_label(metric).lower()} in the current choices.")
+        return
+    columns = container.columns(len(groups))
+    for column, group in zip(columns, groups, strict=True):
+        reports, independent = group.reports_and_origins
+        column.metric(
+            f"{metric_label(metric)}: {group.label.lower()}",
+            group.text,
+            help=(
+                f"Each claimant's newest {SCOPE_NOUNS[group.scope]} figure from {group.cutoff:%-d %b %Y} on "
+                f"(six months before the newest, {group.newest:%-d %b %Y}); older figures are left out."
+            ),
+        )
+        relation = f": {group.relation.text}" if len(group.entries) > 1 else ""
+        column.caption(
+            f"{len(group.entries)} claimant(s), {reports} report(s), {independent} independent origin(s); "
+            f"figures from {group.entries['as_of'].min():%b %Y} to {group.newest:%b %Y}{escape(relation)}"
+        )
+        for _, row in group.entries.iterrows():
+            column.markdown(_entry(row))
+
+
+CLAIM_TABLE_COLUMNS = [
+    "as_of",
+    "reported_on",
+    "figure",
+    "scope",
+    "claimant_name",
+    "chain",
+    "read_in_kind",
+    "title",
+    "url",
+    "date_basis",
+    "part_of",
+    "interested_party",
+    "excerpt",
+    "notes",
+    "claim_id",
+]
+
+
+def render_claims_table(dataset: Dataset, claims: pd.DataFrame) -> None:
+    """Every claim with its citation: when it describes and when it was said, who said it, where it was read."""
+    sources = dataset.indexed("sources")
+    table = claims.assign(
+        title=claims["source_id"].map(sources["title"]),
+        url=claims["source_id"].map(sources["url"]),
+        scope=claims["scope"].map(SCOPE_NOUNS),
+    )
+    st.dataframe(
+        with_safe_links(table)[CLAIM_TABLE_COLUMNS],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "as_of": st.column_config.DateColumn("As of", help="The moment the figure describes"),
+            "reported_on": st.column_config.DateColumn("Said on", help="The day the claimant said it"),
+            "figure": "Figure",
+            "scope": "Scope",
+            "claimant_name": "Claimant",
+            "chain": "Claimant → relayed by → read in",
+            "read_in_kind": "Source kind",
+            "title": "Source",
+            "url": link_column(),
+            "date_basis": "How the date was fixed",
+            "part_of": "Part of",
+            "interested_party": st.column_config.CheckboxColumn("Party to the war"),
+            "excerpt": "Excerpt",
+            "notes": "Notes",
+            "claim_id": "Claim id",
+        },
+    )
+
+
+def render_pair_verdict(claims: pd.DataFrame, window_days: int) -> None:
+    """Two figure pickers and the verdict: comparable or not (and why), and how the figures relate."""
+    if len(claims) < 2:
+        st.caption("Fewer than two figures in the current choices.")
+        return
+    ordered = claims.sort_values(["metric", "as_of"], kind="stable")
+    names = {
+        row.claim_id: f"{row.claimant_name}: {row.figure} {SCOPE_NOUNS[row.scope]}, "
+        f"{metric_label(row.metric).lower()}, as of {row.as_of:%-d %b %Y}"
+        for row in ordered.itertuples(index=False)
+    }
+    ids = list(names)
+    left, right = st.columns(2)
+    first = left.selectbox("First figure", ids, format_func=names.__getitem__, key="pair_a")
+    second = right.selectbox("Second figure", ids, index=1, format_func=names.__getitem__, key="pair_b")
+    by_id = ordered.set_index("claim_id", drop=False)
+    verdict = compare_pair(by_id.loc[first], by_id.loc[second], window_days)
+    if verdict.comparable:
+        st.success(f"Comparable — {escape(verdict.reason)}.", icon=":material/check_circle:")
+    else:
+        st.warning(escape(verdict.reason.capitalize()) + ".", icon=":material/block:")

@@ -1,0 +1,303 @@
+"""The comparison rules: when two reported figures describe the same thing at the same moment, and how
+far they then agree. Pure functions over claims from ``monitor.claims.claims_with_claimants``.
+
+In the order a reader needs them (the sources-and-method page says the same in plain words):
+
+1. **Same definition.** Figures are compared only within one metric and one scope (a total with a total, an
+   in-place count with an in-place count in the same place, counted from the same quarter). Subsets and
+   sub-periods (scope ``partial``) are never compared, and a part is never set beside its own total.
+2. **Same moment.** Figures disagree only when both describe the same moment: their as-of dates lie within a
+   window (31 days unless the reader sets another) and each is its claimant's newest figure at that moment.
+   Figures further apart are a change over time, drawn as revision lines, never a spread.
+3. **Bounds are bounds.** "over 200" is the interval [200, ∞), "as many as 8,000" is [0, 8,000], "about 600"
+   the point 600. Figures agree when their intervals share a value; otherwise they differ by the gap between
+   them, as a share of the lower figure. Two lower bounds always share a value: no percentage is made of them.
+4. **Independent origins.** One claimant speaking on one day is one origin, however many outlets relayed it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from monitor.claims import latest_by_claimant, origins
+from monitor.labels import SCOPE_NOUNS, format_figure, formatted_dates, metric_label
+
+DEFAULT_WINDOW_DAYS = 31
+# Scopes whose figures can be set side by side; a subset or sub-period counts its own thing each time.
+COMPARED_SCOPES = ("total", "present", "planned", "additional", "rate")
+# The headline keeps figures no older than this before the newest one of their scope.
+HEADLINE_CUTOFF_DAYS = 183
+HEADLINE_SCOPES = {"total": "Sent in total", "present": "In a place at the time"}
+OPEN_ABOVE = math.inf
+
+
+def bounds(qualifier: str, value_low: float, value_high: float) -> tuple[float, float]:
+    """The interval a worded figure asserts: a point, a range, a lower bound [x, ∞) or an upper bound [0, x]."""
+    if qualifier in ("over", "at_least"):
+        return float(value_low), OPEN_ABOVE
+    if qualifier == "up_to":
+        return 0.0, float(value_high)
+    return float(value_low), float(value_high)
+
+
+def claim_bounds(claims: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """``bounds`` of every claim at once: (lower ends, upper ends)."""
+    qualifier = claims["qualifier"].astype(object).to_numpy()
+    low = claims["value_low"].to_numpy(dtype=float, na_value=np.nan)
+    high = claims["value_high"].to_numpy(dtype=float, na_value=np.nan)
+    lower_bound = np.isin(qualifier, ["over", "at_least"])
+    upper_bound = qualifier == "up_to"
+    return np.where(upper_bound, 0.0, low), np.where(lower_bound, OPEN_ABOVE, high)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """How a set of figures for one moment relate: whether their intervals share a value, and the gap if not."""
+
+    consistent: bool
+    gap: float  # 0 when consistent
+    gap_pct: float | None  # the gap as a percentage of the lower figure; None when consistent
+    text: str
+
+
+def relation(lows: np.ndarray, highs: np.ndarray) -> Relation:
+    """Compare intervals: they agree if one value lies in all of them, else they differ by the widest gap."""
+    highest_low, lowest_high = float(np.max(lows)), float(np.min(highs))
+    if highest_low <= lowest_high:
+        points = bool(np.all(lows == highs))
+        if points:
+            text = "agree"
+        elif lowest_high == OPEN_ABOVE:
+            text = f"consistent: lower bounds only, all true if at least {highest_low:,.0f}"
+        elif highest_low == lowest_high:
+            text = f"consistent: all true at {highest_low:,.0f}"
+        else:
+            text = f"consistent: all true between {highest_low:,.0f} and {lowest_high:,.0f}"
+        return Relation(True, 0.0, None, text)
+    gap = highest_low - lowest_high
+    pct = gap / lowest_high * 100 if lowest_high > 0 else None
+    share = f" ({pct:.0f} % of the lower)" if pct is not None else ""
+    return Relation(False, gap, pct, f"differ by {gap:,.0f}{share}")
+
+
+def _place_text(place: object) -> str:
+    return "place not stated" if place is None or pd.isna(place) else f"in {place}"
+
+
+def _counted_from_text(date: object) -> str:
+    return "not stated" if date is None or pd.isna(date) else f"{pd.Timestamp(date):%b %Y}"
+
+
+def counted_from_bucket(dates: pd.Series) -> pd.Series:
+    """The quarter a total counts from ('2023Q3'), or '' when the statement gives no start: totals are compared
+    only within one bucket ("since August" and "since September 2023" are one)."""
+    return dates.dt.to_period("Q").astype(str).where(dates.notna(), "")
+
+
+def comparison_groups(claims: pd.DataFrame) -> pd.DataFrame:
+    """The key of the group each claim can be compared within: metric, scope, place (for in-place counts) and
+    the quarter a total counts from."""
+    place = claims["place_id"].astype(object).where(claims["scope"] == "present", "")
+    return pd.DataFrame(
+        {
+            "metric": claims["metric"].astype(object),
+            "scope": claims["scope"].astype(object),
+            "place": place.fillna("").astype(object),
+            "counted_from": counted_from_bucket(claims["counted_from"]),
+        },
+        index=claims.index,
+    )
+
+
+def not_comparable_reason(a: pd.Series, b: pd.Series, window_days: int = DEFAULT_WINDOW_DAYS) -> str | None:
+    """Why two claims (rows of ``claims_with_claimants``) cannot be set side by side, or None when they can."""
+    if a["claim_id"] == b["claim_id"]:
+        return "the same figure"
+    if a["metric"] != b["metric"]:
+        return f"not comparable: {metric_label(a['metric']).lower()} vs {metric_label(b['metric']).lower()}"
+    if a["scope"] != b["scope"]:
+        return f"not comparable: {SCOPE_NOUNS[a['scope']]} vs {SCOPE_NOUNS[b['scope']]}"
+    if a["scope"] not in COMPARED_SCOPES:
+        return "not comparable: each subset or sub-period counts its own thing"
+    if a.get("part_of") == b["claim_id"] or b.get("part_of") == a["claim_id"]:
+        return "not comparable: one is a part of the other"
+    if a["scope"] == "present" and not (
+        a["place_id"] == b["place_id"] or (pd.isna(a["place_id"]) and pd.isna(b["place_id"]))
+    ):
+        return f"not comparable: {_place_text(a['place_id'])} vs {_place_text(b['place_id'])}"
+    groups = comparison_groups(pd.DataFrame([a, b]))
+    if groups["counted_from"].iloc[0] != groups["counted_from"].iloc[1]:
+        return (
+            f"not comparable: counted from {_counted_from_text(a['counted_from'])} "
+            f"vs {_counted_from_text(b['counted_from'])}"
+        )
+    if a["claimant_key"] == b["claimant_key"]:
+        return "the same claimant: a revision over time, not a disagreement"
+    apart = abs((pd.Timestamp(a["as_of"]) - pd.Timestamp(b["as_of"])).days)
+    if apart > window_days:
+        return f"not the same moment: {apart:,} days apart (window {window_days} days), a change over time"
+    return None
+
+
+@dataclass(frozen=True)
+class PairVerdict:
+    """Two figures set side by side: comparable or not (and why), and how they relate when they are."""
+
+    comparable: bool
+    reason: str
+    relation: Relation | None
+
+
+def compare_pair(a: pd.Series, b: pd.Series, window_days: int = DEFAULT_WINDOW_DAYS) -> PairVerdict:
+    """The verdict for two claims: the reason they are not comparable, or how their figures relate."""
+    reason = not_comparable_reason(a, b, window_days)
+    if reason is not None:
+        return PairVerdict(False, reason, None)
+    lows, highs = claim_bounds(pd.DataFrame([a, b]))
+    found = relation(lows, highs)
+    return PairVerdict(True, found.text, found)
+
+
+COMPARISON_COLUMNS = [
+    "metric",
+    "scope",
+    "place",
+    "counted_from",
+    "date",
+    "first_as_of",
+    "claimants",
+    "reports",
+    "origins",
+    "consistent",
+    "gap",
+    "gap_pct",
+    "relation",
+    "who_says",
+    "claim_ids",
+]
+
+
+def comparisons(claims: pd.DataFrame, window_days: int = DEFAULT_WINDOW_DAYS) -> pd.DataFrame:
+    """Every moment at which two or more claimants gave comparable figures: one row per comparison at a date.
+
+    For each comparison group (``comparison_groups``) and each as-of date D in it, each claimant's newest
+    figure on or before D is taken if it is no older than ``window_days`` before D; two or more such claimants
+    make a comparison at D. A comparison whose every figure still stands at the next date is that next
+    comparison's, so each row is a distinct set of figures, dated by its newest one.
+    ``claims`` come from ``claims_with_claimants`` (parts beside their totals are left out here).
+    """
+    usable = claims.loc[claims["scope"].isin(COMPARED_SCOPES).to_numpy() & ~claims["beside_total"].to_numpy(bool)]
+    if usable.empty:
+        return pd.DataFrame(columns=COMPARISON_COLUMNS)
+    usable = usable.join(comparison_groups(usable).add_suffix("_group"))
+    group_columns = ["metric_group", "scope_group", "place_group", "counted_from_group"]
+    window = np.timedelta64(window_days, "D")
+    snapshots: list[tuple[tuple, np.datetime64, list]] = []
+    ordered = usable.sort_values(["as_of", "reported_on"], kind="stable")
+    for key, group in ordered.groupby(group_columns, sort=True, observed=True):
+        if group["claimant_key"].nunique() < 2:
+            continue
+        dates = group["as_of"].to_numpy(dtype="datetime64[ns]")
+        owners = group["claimant_key"].to_numpy(dtype=object)
+        labels = group.index.to_numpy()
+        newest: dict[object, tuple[np.datetime64, object]] = {}
+        previous: frozenset = frozenset()
+        previous_date: np.datetime64 | None = None
+        position = 0
+        for moment in np.unique(dates):
+            while position < len(dates) and dates[position] <= moment:
+                newest[owners[position]] = (dates[position], labels[position])  # later rows are newer
+                position += 1
+            current = frozenset(label for when, label in newest.values() if when >= moment - window)
+            if previous_date is not None and len(previous) >= 2 and not previous <= current:
+                snapshots.append((key, previous_date, sorted(previous)))
+            previous, previous_date = current, moment
+        if len(previous) >= 2:
+            snapshots.append((key, previous_date, sorted(previous)))
+    if not snapshots:
+        return pd.DataFrame(columns=COMPARISON_COLUMNS)
+    lows, highs = claim_bounds(usable)
+    position_of = pd.Series(np.arange(len(usable)), index=usable.index)
+    rows = []
+    for (metric, scope, place, counted_from), moment, members in snapshots:
+        chosen = usable.loc[members]
+        at = position_of[members].to_numpy()
+        found = relation(lows[at], highs[at])
+        reports, independent = origins(chosen)
+        chosen = chosen.sort_values(["value_high", "as_of"], kind="stable")
+        says = "; ".join(
+            f"{row.claimant_name}: {row.figure} ({when})"
+            for row, when in zip(chosen.itertuples(), formatted_dates(chosen["as_of"], "%-d %b %Y"), strict=True)
+        )
+        rows.append(
+            {
+                "metric": metric,
+                "scope": scope,
+                "place": place or None,
+                "counted_from": counted_from or None,
+                "date": pd.Timestamp(moment),
+                "first_as_of": chosen["as_of"].min(),
+                "claimants": int(chosen["claimant_key"].nunique()),
+                "reports": reports,
+                "origins": independent,
+                "consistent": found.consistent,
+                "gap": found.gap,
+                "gap_pct": found.gap_pct,
+                "relation": found.text,
+                "who_says": says,
+                "claim_ids": tuple(chosen["claim_id"]),
+            }
+        )
+    table = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+    return table.sort_values(["date", "metric", "scope"], ascending=[False, True, True], ignore_index=True)
+
+
+@dataclass(frozen=True)
+class HeadlineGroup:
+    """One scope's part of a headline: each claimant's newest figure since the cut-off, and how they relate."""
+
+    scope: str
+    label: str
+    newest: pd.Timestamp
+    cutoff: pd.Timestamp
+    entries: pd.DataFrame  # one row per claimant (rows of claims_with_claimants), highest figure first
+    relation: Relation
+
+    @property
+    def text(self) -> str:
+        """The figures' span as a headline number: '11,000–15,000', or the one figure with its wording."""
+        if len(self.entries) == 1:
+            row = self.entries.iloc[0]
+            return format_figure(row["value_low"], row["value_high"], row["qualifier"])
+        low, high = float(self.entries["value_low"].min()), float(self.entries["value_high"].max())
+        return format_figure(low, high, "exact" if low == high else "range")
+
+    @property
+    def reports_and_origins(self) -> tuple[int, int]:
+        return origins(self.entries)
+
+
+def headline(
+    claims: pd.DataFrame, metric: str = "troops_deployed", cutoff_days: int = HEADLINE_CUTOFF_DAYS
+) -> list[HeadlineGroup]:
+    """What the newest figures of a metric say, one group per headline scope ('sent in total', 'in a place at
+    the time'): each claimant's newest figure of that scope, if it is no older than ``cutoff_days`` before the
+    newest figure of the scope. Parts beside their totals are left out; the claims given are those the reader
+    chose (parties to the war in or out, known on a date)."""
+    chosen = claims.loc[(claims["metric"] == metric).to_numpy() & ~claims["beside_total"].to_numpy(bool)]
+    groups = []
+    for scope, label in HEADLINE_SCOPES.items():
+        rows = chosen.loc[(chosen["scope"] == scope).to_numpy()]
+        if rows.empty:
+            continue
+        newest = rows["as_of"].max()
+        cutoff = newest - pd.Timedelta(days=cutoff_days)
+        latest = latest_by_claimant(rows)
+        latest = latest.loc[(latest["as_of"] >= cutoff).to_numpy()].sort_values("value_high", ascending=False)
+        lows, highs = claim_bounds(latest)
+        groups.append(HeadlineGroup(scope, label, newest, cutoff, latest, relation(lows, highs)))
+    return groups

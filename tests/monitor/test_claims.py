@@ -1,0 +1,87 @@
+"""Claims as readers compare them: one claimant rule, relays, parts, source kinds, what was known when."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from crafted import crafted_folder
+
+from monitor import load_dataset
+from monitor.claims import (
+    claimant_key,
+    claims_with_claimants,
+    first_source,
+    movement_flows,
+    origins,
+    select_claims,
+    without_opinion_only,
+)
+
+
+@pytest.fixture
+def dataset(minimal_dir):
+    return load_dataset(minimal_dir)
+
+
+@pytest.fixture(scope="module")
+def crafted(tmp_path_factory):
+    return load_dataset(crafted_folder(tmp_path_factory.mktemp("crafted") / "data"), use_cache=False)
+
+
+def test_claims_with_claimants_inherit_their_state_colour_and_read_the_first_source(dataset):
+    enriched = claims_with_claimants(dataset, dataset.claims).set_index("claim_id")
+    assert enriched.at["ref-b-range", "colour"] == "#D55E00"  # Kim Jong Un -> PRK's colour
+    assert enriched.at["seed-a-troops", "colour"] == "#999999"  # stateless: own colour
+    assert enriched.at["seed-a-troops", "figure"] == "over 11,000"
+    assert enriched.at["ref-b-range", "source_id"] == "ref-b" and enriched.at["ref-b-range", "reports"] == 2
+    assert enriched.at["ref-b-range", "chain"] == "Kim Jong Un → directly → Example Reference (+1 more)"
+
+
+def test_first_source_keeps_the_rows_of_a_subset(dataset):
+    subset = dataset.claims.iloc[[1]]
+    assert first_source(subset).to_dict() == {1: "ref-b"}
+
+
+def test_one_claimant_rule_keeps_unnamed_sources_apart_per_source(crafted):
+    claims = crafted.claims
+    keys = claimant_key(claims).set_axis(claims["claim_id"])
+    assert keys["nis-close"] == "nis" and keys["blog-estimate"] == "unnamed-sources:blog-1"
+    enriched = claims_with_claimants(crafted, claims).set_index("claim_id")
+    assert enriched.at["blog-estimate", "claimant_name"] == "Unnamed sources in A Blog"
+
+
+def test_figures_read_only_in_blogs_can_be_left_out(crafted):
+    enriched = claims_with_claimants(crafted, crafted.claims)
+    assert enriched.set_index("claim_id").at["blog-estimate", "read_in_kind"] == "blog"
+    left = set(without_opinion_only(enriched)["claim_id"])
+    assert "blog-estimate" not in left and "nis-close" in left
+
+
+def test_select_claims_by_metric_scope_party_and_known_date(crafted):
+    claims = crafted.claims
+    chosen = select_claims(claims, ["troops_deployed"], ["total", "present"], parties=False)
+    assert set(chosen["claim_id"]) == {"nis-close", "us-close"}
+    known = select_claims(claims, ["wounded"], ["total"], known=pd.Timestamp("2025-01-13"))
+    assert set(known["claim_id"]) == {"nis-wounded"}
+
+
+def test_origins_count_one_claimant_on_one_day_once(crafted):
+    claims = crafted.claims.set_index("claim_id", drop=False)
+    assert origins(claims.loc[["nis-relayed"]]) == (3, 1)
+    assert origins(claims.loc[["nis-relayed", "nis-wounded"]]) == (4, 1)  # one briefing, two figures
+    assert origins(claims.iloc[0:0]) == (0, 0)
+
+
+def test_movement_flows_use_only_claims_that_name_a_place(dataset):
+    flows = movement_flows(dataset, dataset.claims)
+    assert len(flows) == 1
+    flow = flows.iloc[0]
+    assert (flow["metric"], flow["place_id"], flow["highest"], flow["claims"]) == ("troops_deployed", "kursk", 11000, 1)
+    assert (flow["origin_lat"], flow["lat"]) == (39.02, 51.73)
+
+
+def test_no_flow_adds_a_part_to_its_total(crafted):
+    claims = crafted.claims.assign(place_id="kursk")
+    flows = movement_flows(crafted, claims).set_index("metric")
+    assert flows.at["troops_reconstruction", "claims"] == 2  # the 6,000 total and NIS's 6,000, not the 5,000 part
+    assert flows.at["troops_reconstruction", "highest"] == 6000

@@ -1,0 +1,156 @@
+"""The like-for-like rules, on crafted claims (tests/crafted.py): same moment, same definition, bounds as bounds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from crafted import crafted_folder
+
+from monitor import load_dataset
+from monitor.claims import claims_with_claimants, known_on
+from monitor.compare import (
+    OPEN_ABOVE,
+    bounds,
+    compare_pair,
+    comparisons,
+    headline,
+    not_comparable_reason,
+    relation,
+)
+
+
+@pytest.fixture(scope="module")
+def claims(tmp_path_factory):
+    dataset = load_dataset(crafted_folder(tmp_path_factory.mktemp("crafted") / "data"), use_cache=False)
+    return claims_with_claimants(dataset, dataset.claims).set_index("claim_id", drop=False)
+
+
+@pytest.fixture(scope="module")
+def table(claims):
+    return comparisons(claims)
+
+
+def of_metric(table, metric):
+    return table.loc[table["metric"] == metric]
+
+
+def test_two_claimants_nine_months_apart_are_not_a_disagreement(claims, table):
+    assert of_metric(table, "workers").empty
+    reason = not_comparable_reason(claims.loc["nis-january"], claims.loc["us-october"])
+    assert reason.startswith("not the same moment: 274 days apart")
+    # A reader who widens the window to a year sees them compared.
+    assert len(of_metric(comparisons(claims, window_days=365), "workers")) == 1
+
+
+def test_two_claimants_three_days_apart_with_4000_and_6000_are_a_50_percent_disagreement(claims, table):
+    (row,) = of_metric(table, "troops_deployed").itertuples()
+    assert (row.claimants, row.consistent, row.gap, row.gap_pct) == (2, False, 2000, 50)
+    assert row.relation == "differ by 2,000 (50 % of the lower)"
+    assert row.date == pd.Timestamp("2025-03-04") and row.first_as_of == pd.Timestamp("2025-03-01")
+    assert set(row.claim_ids) == {"nis-close", "us-close"}
+    verdict = compare_pair(claims.loc["nis-close"], claims.loc["us-close"])
+    assert verdict.comparable and verdict.relation.gap_pct == 50
+
+
+def test_two_lower_bounds_are_not_a_spread(claims, table):
+    (row,) = of_metric(table, "casualties").itertuples()
+    assert row.consistent and row.gap == 0 and pd.isna(row.gap_pct)
+    assert row.relation == "consistent: lower bounds only, all true if at least 3,000"
+
+
+def test_a_total_against_an_in_place_count_is_not_comparable(claims, table):
+    reason = not_comparable_reason(claims.loc["nis-close"], claims.loc["zelensky-in-kursk"])
+    assert reason == "not comparable: total vs in place"
+    assert "zelensky-in-kursk" not in of_metric(table, "troops_deployed")["claim_ids"].iloc[0]
+
+
+def test_a_relayed_statement_counts_as_one_origin(table):
+    (row,) = of_metric(table, "killed").itertuples()
+    assert (row.reports, row.origins) == (4, 2)  # NIS read in three outlets, the US in one
+
+
+def test_the_known_on_filter_drops_a_figure_reported_the_day_after(claims):
+    known = known_on(claims, pd.Timestamp("2025-01-13"))
+    assert "nis-wounded" in known.index and "us-wounded-later" not in known.index
+    assert of_metric(comparisons(known), "wounded").empty
+    assert len(of_metric(comparisons(claims), "wounded")) == 1
+
+
+def test_a_part_is_never_compared_or_set_beside_its_total(claims, table):
+    assert claims.at["shoigu-builders", "beside_total"] and not claims.at["shoigu-total", "beside_total"]
+    (row,) = of_metric(table, "troops_reconstruction").itertuples()
+    assert "shoigu-builders" not in row.claim_ids
+    reason = not_comparable_reason(claims.loc["shoigu-builders"], claims.loc["shoigu-total"])
+    assert reason == "not comparable: one is a part of the other"
+
+
+def test_a_claimants_own_figures_are_revisions_not_disagreements(claims):
+    reason = not_comparable_reason(claims.loc["nis-relayed"], claims.loc["nis-wounded"])
+    assert reason.startswith("not comparable: killed vs wounded")
+    same = claims.loc["nis-close"].copy()
+    same["claim_id"], same["value_low"], same["value_high"] = "nis-later", 5000.0, 5000.0
+    assert (
+        not_comparable_reason(claims.loc["nis-close"], same)
+        == "the same claimant: a revision over time, not a disagreement"
+    )
+
+
+def test_subsets_and_sub_periods_are_never_compared(claims):
+    a = claims.loc["nis-close"].copy()
+    b = claims.loc["us-close"].copy()
+    a["scope"] = b["scope"] = "partial"
+    assert not_comparable_reason(a, b) == "not comparable: each subset or sub-period counts its own thing"
+
+
+def test_totals_counted_from_different_quarters_are_not_comparable(claims):
+    a = claims.loc["nis-close"].copy()
+    b = claims.loc["us-close"].copy()
+    a["counted_from"], b["counted_from"] = pd.Timestamp("2023-08-01"), pd.Timestamp("2024-01-01")
+    assert not_comparable_reason(a, b) == "not comparable: counted from Aug 2023 vs Jan 2024"
+    b["counted_from"] = pd.Timestamp("2023-09-01")  # "since August" and "since September 2023": one quarter
+    assert not_comparable_reason(a, b) is None
+
+
+@pytest.mark.parametrize(
+    ("qualifier", "expected"),
+    [
+        ("exact", (5.0, 5.0)),
+        ("about", (5.0, 5.0)),
+        ("over", (5.0, OPEN_ABOVE)),
+        ("at_least", (5.0, OPEN_ABOVE)),
+        ("up_to", (0.0, 5.0)),
+    ],
+)
+def test_bounds_follow_the_wording(qualifier, expected):
+    assert bounds(qualifier, 5, 5) == expected
+
+
+def test_a_point_inside_a_bound_is_consistent_and_outside_it_differs():
+    inside = relation(np.array([9000.0, 0.0]), np.array([9000.0, 10000.0]))  # 9,000 and "as many as 10,000"
+    assert inside.consistent and inside.text == "consistent: all true at 9,000"
+    outside = relation(np.array([12000.0, 0.0]), np.array([12000.0, 10000.0]))  # 12,000 and "as many as 10,000"
+    assert not outside.consistent and outside.gap == 2000 and outside.gap_pct == 20
+    overlap = relation(np.array([11000.0, 10000.0]), np.array([12000.0, OPEN_ABOVE]))  # 11,000–12,000, over 10,000
+    assert overlap.text == "consistent: all true between 11,000 and 12,000"
+
+
+def test_the_headline_keeps_totals_and_in_place_counts_apart(claims):
+    groups = {group.scope: group for group in headline(claims, "troops_deployed")}
+    assert set(groups) == {"total", "present"}
+    assert groups["total"].text == "4,000–6,000" and list(groups["total"].entries["claim_id"]) == [
+        "us-close",
+        "nis-close",
+    ]
+    assert groups["present"].text == "11,000"
+    assert headline(claims.iloc[0:0], "troops_deployed") == []
+
+
+def test_the_headline_leaves_out_figures_older_than_the_cutoff_and_parts(claims):
+    old = claims.loc["nis-close"].copy()
+    old["claim_id"], old["claimant_key"], old["as_of"] = "old", "somebody", pd.Timestamp("2024-01-01")
+    with_old = pd.concat([claims, old.to_frame().T]).astype({"beside_total": bool, "as_of": "datetime64[ns]"})
+    (total,) = [group for group in headline(with_old, "troops_deployed") if group.scope == "total"]
+    assert "old" not in set(total.entries["claim_id"]) and total.cutoff == pd.Timestamp("2024-09-02")
+    (planned,) = headline(claims.assign(scope=claims["scope"].replace("planned", "total")), "troops_reconstruction")
+    assert "shoigu-builders" not in set(planned.entries["claim_id"])
