@@ -23,6 +23,7 @@ import pandas as pd
 
 from benchmarks.common import PROJECT_ROOT, parse_size
 from monitor.datapackage import render_datapackage
+from monitor.loading import STATEMENT_FIELDS
 from monitor.schema import (
     CLAIM_SCOPES,
     DATE_PRECISIONS,
@@ -134,9 +135,18 @@ METRIC_WEIGHTS = {
     "casualties": 0.15,
     "captured": 0.04,
     "drones_launched": 0.04,
-    "artillery_shells": 0.06,
-    "missiles": 0.04,
+    "artillery_shells": 0.04,
+    "containers": 0.02,
+    "ballistic_missiles": 0.02,
+    "ballistic_missiles_fired": 0.01,
+    "artillery_systems": 0.01,
 }
+DATE_BASES = [
+    "Briefing to lawmakers on that day, per the agency's report of the same evening",
+    "Press conference on that day, per the wire story",
+    "Statement posted on the ministry's website that day",
+    "Interview published that day",
+]
 LEAD_ACTOR_WEIGHTS = {"PRK": 10.0, "RUS": 8.0, "SUN": 2.0, "kim-jong-un": 4.0, "putin": 4.0, "CHN": 1.5}
 CLAIMANT_WEIGHTS = {
     "nis": 21.0,
@@ -308,14 +318,32 @@ def make_events(
     )
 
 
+def _sources_published_after(
+    rng: np.random.Generator, sources: pd.DataFrame, reported_on: np.ndarray, per_claim: int
+) -> list[np.ndarray]:
+    """``per_claim`` source ids per claim, each published on or after the claim's report (or undated), as the
+    validator requires of a statement and the outlets that report it."""
+    published = pd.to_datetime(sources["published"]).to_numpy(dtype="datetime64[D]")
+    order = np.argsort(np.where(np.isnat(published), np.datetime64("2262-01-01"), published), kind="stable")
+    ordered_dates = published[order]
+    dated = int((~np.isnat(ordered_dates)).sum())
+    first_allowed = np.searchsorted(ordered_dates[:dated], reported_on, side="left")
+    ids = sources["source_id"].to_numpy(dtype=object)[order]
+    picks = []
+    for _ in range(per_claim):
+        span = len(ids) - first_allowed  # undated sources sort last, so there is always one to pick
+        picks.append(ids[first_allowed + (rng.random(len(reported_on)) * span).astype(np.int64)])
+    return picks
+
+
 def make_claims(
-    rng: np.random.Generator, count: int, actors: pd.DataFrame, place_ids: np.ndarray, source_ids: np.ndarray
+    rng: np.random.Generator, count: int, actors: pd.DataFrame, place_ids: np.ndarray, sources: pd.DataFrame
 ) -> pd.DataFrame:
-    metric = _choice(rng, METRICS, count, METRIC_WEIGHTS)
+    metric = _choice(rng, list(METRICS), count, METRIC_WEIGHTS)
     qualifier = _choice(
         rng, QUALIFIERS, count, {"exact": 0.2, "about": 0.3, "over": 0.15, "at_least": 0.1, "up_to": 0.1, "range": 0.15}
     )
-    scale = np.where(np.isin(metric, ["artillery_shells", "missiles", "drones_launched"]), 1000, 100)
+    scale = np.where(np.isin(metric, ["artillery_shells", "containers", "drones_launched"]), 1000, 100)
     low = rng.integers(1, 150, count) * scale
     is_range = qualifier == "range"
     high = low + np.where(is_range, rng.integers(1, 50, count) * scale, 0)
@@ -333,7 +361,7 @@ def make_claims(
     interested = np.where(claimant_state.isin(PARTIES_TO_THE_WAR), "true", "false").astype(object)
     place = place_ids[rng.integers(0, len(place_ids), count)].astype(object)
     place[rng.random(count) >= 0.35] = None
-    return pd.DataFrame(
+    claims = pd.DataFrame(
         {
             "claim_id": _ids("cl-", count),
             "metric": metric,
@@ -343,22 +371,29 @@ def make_claims(
             "qualifier": qualifier,
             "scope": _choice(
                 rng,
-                CLAIM_SCOPES,
+                list(CLAIM_SCOPES),
                 count,
-                {"total": 0.5, "present": 0.2, "additional": 0.1, "planned": 0.1, "partial": 0.1},
+                {"total": 0.5, "present": 0.2, "additional": 0.1, "planned": 0.1, "partial": 0.08, "rate": 0.02},
             ),
+            "counted_from": np.full(count, None, dtype=object),
             "as_of": _dates_text(as_of),
+            "as_of_precision": np.full(count, "day", dtype=object),
             "reported_on": _dates_text(reported_on),
             "claimant": pd.Series(claimant).map(names).to_numpy(dtype=object),
             "claimant_actor": claimant,
             "relayed_by": _sometimes(rng, PUBLISHERS, count, 0.5),
-            "source_id": source_ids[rng.integers(0, len(source_ids), count)],
+            "source_ids": _join(_sources_published_after(rng, sources, reported_on, 2), rng.integers(1, 3, count)),
+            "part_of": np.full(count, None, dtype=object),
+            "date_basis": np.asarray(DATE_BASES, dtype=object)[rng.integers(0, len(DATE_BASES), count)],
             "interested_party": interested,
             "place_id": place,
             "excerpt": _sometimes(rng, EXCERPTS, count, 0.6),
             "notes": _sometimes(rng, NOTES, count, 0.15),
         }
     )
+    # Random draws can repeat one claimant's figure for one day; the validator rightly calls that one statement.
+    claims = claims.drop_duplicates(STATEMENT_FIELDS, ignore_index=True)
+    return claims.assign(claim_id=_ids("cl-", len(claims)))
 
 
 def _write(frame: pd.DataFrame, path: Path, columns: list[str]) -> None:
@@ -380,7 +415,7 @@ def generate(events: int, out: str | Path, seed: int = 0) -> dict[str, int]:
     source_ids = sources["source_id"].to_numpy(dtype=object)
     place_ids = places["place_id"].to_numpy(dtype=object)
     event_rows = make_events(rng, events, list(actors["actor_id"]), place_ids, source_ids)
-    claim_rows = make_claims(rng, counts["claims"], actors, place_ids, source_ids)
+    claim_rows = make_claims(rng, counts["claims"], actors, place_ids, sources)
     for name, frame in (("sources", sources), ("places", places), ("events", event_rows), ("claims", claim_rows)):
         _write(frame, folder / TABLES[name].file_name, TABLES[name].columns)
     (folder / "CHANGELOG.md").write_text(

@@ -169,7 +169,7 @@ def window_picker(container: DeltaGenerator) -> int:
     return container.slider(
         "Same moment: within (days)",
         min_value=1,
-        max_value=120,
+        max_value=365,
         value=DEFAULT_WINDOW_DAYS,
         key="window",
         bind="query-params",

@@ -270,11 +270,22 @@ def lane_period_counts(
 def claim_ranges(claims: pd.DataFrame, max_bins: int = MAX_BINS) -> tuple[pd.DataFrame, str]:
     """Each claimant's claims per period: how many, the lowest and highest figure, the first and last as-of date.
 
-    ``claims`` comes from ``monitor.claims.claims_with_claimants`` (claimant_name, interested_party, colour,
-    as_of, value_low, value_high). Returns the table (one row per claimant and period, with ``start`` and
+    ``claims`` comes from ``monitor.claims.claims_with_claimants`` (claimant_key, claimant_name, interested_party,
+    colour, as_of, value_low, value_high). Returns the table (one row per claimant and period, with ``start`` and
     ``end`` of the period and its ``label``) and the period chosen (the finest within ``max_bins``).
     """
-    columns = ["claimant_name", "interested_party", "colour", "start", "end", "label", "claims", "lowest", "highest"]
+    columns = [
+        "claimant_key",
+        "claimant_name",
+        "interested_party",
+        "colour",
+        "start",
+        "end",
+        "label",
+        "claims",
+        "lowest",
+        "highest",
+    ]
     if claims.empty:
         return pd.DataFrame(columns=columns), "month"
     dates = claims["as_of"].to_numpy(dtype="datetime64[ns]")
@@ -282,7 +293,7 @@ def claim_ranges(claims: pd.DataFrame, max_bins: int = MAX_BINS) -> tuple[pd.Dat
     bins = bin_index(dates, period)
     grouped = (
         claims.assign(bin=bins, interested_party=claims["interested_party"].astype(bool))
-        .groupby(["claimant_name", "interested_party", "bin"], sort=True, observed=True)
+        .groupby(["claimant_key", "claimant_name", "interested_party", "bin"], sort=True, observed=True)
         .agg(
             colour=("colour", "first"),
             claims=("value_high", "size"),

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from monitor.claims import latest_by_claimant, origins
+from monitor.claims import latest_by_claimant, origins, report_counts
 from monitor.labels import SCOPE_NOUNS, format_figure, formatted_dates, metric_label
 
 DEFAULT_WINDOW_DAYS = 31
@@ -196,23 +196,25 @@ def comparisons(claims: pd.DataFrame, window_days: int = DEFAULT_WINDOW_DAYS) ->
     usable = usable.join(comparison_groups(usable).add_suffix("_group"))
     group_columns = ["metric_group", "scope_group", "place_group", "counted_from_group"]
     window = np.timedelta64(window_days, "D")
-    snapshots: list[tuple[tuple, np.datetime64, list]] = []
+    # Row positions in date order; every snapshot below is a list of these positions.
     ordered = usable.sort_values(["as_of", "reported_on"], kind="stable")
-    for key, group in ordered.groupby(group_columns, sort=True, observed=True):
-        if group["claimant_key"].nunique() < 2:
+    snapshots: list[tuple[tuple, np.datetime64, list[int]]] = []
+    all_dates = ordered["as_of"].to_numpy(dtype="datetime64[ns]")
+    all_owners = ordered["claimant_key"].to_numpy(dtype=object)
+    for key, positions in ordered.groupby(group_columns, sort=True, observed=True).indices.items():
+        owners = all_owners[positions]
+        if len(set(owners)) < 2:
             continue
-        dates = group["as_of"].to_numpy(dtype="datetime64[ns]")
-        owners = group["claimant_key"].to_numpy(dtype=object)
-        labels = group.index.to_numpy()
-        newest: dict[object, tuple[np.datetime64, object]] = {}
+        dates = all_dates[positions]
+        newest: dict[object, tuple[np.datetime64, int]] = {}
         previous: frozenset = frozenset()
         previous_date: np.datetime64 | None = None
-        position = 0
+        cursor = 0
         for moment in np.unique(dates):
-            while position < len(dates) and dates[position] <= moment:
-                newest[owners[position]] = (dates[position], labels[position])  # later rows are newer
-                position += 1
-            current = frozenset(label for when, label in newest.values() if when >= moment - window)
+            while cursor < len(dates) and dates[cursor] <= moment:
+                newest[owners[cursor]] = (dates[cursor], int(positions[cursor]))  # later rows are newer
+                cursor += 1
+            current = frozenset(position for when, position in newest.values() if when >= moment - window)
             if previous_date is not None and len(previous) >= 2 and not previous <= current:
                 snapshots.append((key, previous_date, sorted(previous)))
             previous, previous_date = current, moment
@@ -220,19 +222,31 @@ def comparisons(claims: pd.DataFrame, window_days: int = DEFAULT_WINDOW_DAYS) ->
             snapshots.append((key, previous_date, sorted(previous)))
     if not snapshots:
         return pd.DataFrame(columns=COMPARISON_COLUMNS)
-    lows, highs = claim_bounds(usable)
-    position_of = pd.Series(np.arange(len(usable)), index=usable.index)
+    return _comparison_table(ordered, snapshots)
+
+
+def _comparison_table(ordered: pd.DataFrame, snapshots: list[tuple[tuple, np.datetime64, list[int]]]) -> pd.DataFrame:
+    """One row per snapshot, from arrays worked out once: thousands of comparisons take a fraction of a second."""
+    lows, highs = claim_bounds(ordered)
+    value_high = ordered["value_high"].to_numpy(dtype=float)
+    as_of = ordered["as_of"].to_numpy(dtype="datetime64[ns]")
+    keys = ordered["claimant_key"].to_numpy(dtype=object)
+    reported = ordered["reported_on"].to_numpy(dtype="datetime64[ns]")
+    reports = report_counts(ordered).to_numpy(dtype=np.int64)
+    ids = ordered["claim_id"].to_numpy(dtype=object)
+    says = (
+        ordered["claimant_name"].astype(object)
+        + ": "
+        + ordered["figure"].astype(object)
+        + " ("
+        + formatted_dates(ordered["as_of"], "%-d %b %Y")
+        + ")"
+    ).to_numpy(dtype=object)
     rows = []
     for (metric, scope, place, counted_from), moment, members in snapshots:
-        chosen = usable.loc[members]
-        at = position_of[members].to_numpy()
+        at = np.asarray(members)
+        at = at[np.lexsort((as_of[at], value_high[at]))]  # lowest figure first, then oldest
         found = relation(lows[at], highs[at])
-        reports, independent = origins(chosen)
-        chosen = chosen.sort_values(["value_high", "as_of"], kind="stable")
-        says = "; ".join(
-            f"{row.claimant_name}: {row.figure} ({when})"
-            for row, when in zip(chosen.itertuples(), formatted_dates(chosen["as_of"], "%-d %b %Y"), strict=True)
-        )
         rows.append(
             {
                 "metric": metric,
@@ -240,16 +254,16 @@ def comparisons(claims: pd.DataFrame, window_days: int = DEFAULT_WINDOW_DAYS) ->
                 "place": place or None,
                 "counted_from": counted_from or None,
                 "date": pd.Timestamp(moment),
-                "first_as_of": chosen["as_of"].min(),
-                "claimants": int(chosen["claimant_key"].nunique()),
-                "reports": reports,
-                "origins": independent,
+                "first_as_of": pd.Timestamp(as_of[at].min()),
+                "claimants": len(set(keys[at])),
+                "reports": int(reports[at].sum()),
+                "origins": len(set(zip(keys[at], reported[at], strict=True))),
                 "consistent": found.consistent,
                 "gap": found.gap,
                 "gap_pct": found.gap_pct,
                 "relation": found.text,
-                "who_says": says,
-                "claim_ids": tuple(chosen["claim_id"]),
+                "who_says": "; ".join(says[at]),
+                "claim_ids": tuple(ids[at]),
             }
         )
     table = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)

@@ -9,6 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from monitor.process import configure_process
+
+# The app and the CLI set these process-wide choices at start-up; the test session does the same, once.
+configure_process()
+
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SEEDS_DIR = PROJECT_ROOT.parent / "shared" / "seeds"

@@ -9,17 +9,21 @@ import pytest
 from components.charts import (
     CATEGORY_COLOURS,
     FIGURES_MAX_CLAIMS,
-    HOVER_CLAIMANTS,
+    MILESTONE_MIN_GAP,
     QUALIFIER_SYMBOLS,
-    disagreement_figure,
+    claimant_colours,
+    comparison_figure,
     figures_figure,
     milestone_key,
+    milestone_levels,
     timeline_counts_figure,
     timeline_figure,
 )
 from monitor import load_dataset
-from monitor.aggregate import MAX_BINS, actor_lanes, event_keys
-from monitor.derived import claims_with_claimants, event_lanes, key_events, with_labels
+from monitor.actors import lane_names as actor_lanes
+from monitor.aggregate import MAX_BINS, event_keys
+from monitor.claims import claims_with_claimants
+from monitor.events import event_lanes, key_events, with_labels
 
 
 @pytest.fixture
@@ -65,9 +69,10 @@ def test_figures_chart_has_a_trace_per_claimant_with_ranges_as_bars(dataset):
     claims = claims_with_claimants(dataset, dataset.claims)
     figure = figures_figure(claims, "troops_deployed", key_events(dataset.events))
     traces = {trace.name: trace for trace in figure.data}
-    assert set(traces) == {"Kim Jong Un ◆ party to the war", "Unnamed sources"}
-    kim = traces["Kim Jong Un ◆ party to the war"]
+    assert set(traces) == {"Kim Jong Un ◆", "Unnamed sources"}
+    kim = traces["Kim Jong Un ◆"]
     assert list(kim.error_y.arrayminus) == [1000]  # 11,000-12,000 drawn down from 12,000
+    assert kim.error_y.width == 0  # no cap: it would cross the open markers
     assert list(kim.marker.symbol) == [QUALIFIER_SYMBOLS["range"]]
     assert list(traces["Unnamed sources"].marker.symbol) == [QUALIFIER_SYMBOLS["over"]]
     assert any(shape.type == "line" for shape in figure.layout.shapes)  # the treaty milestone
@@ -148,10 +153,14 @@ def synthetic_claims(size: int, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "metric": "troops_deployed",
+            "claimant_key": claimants,
             "claimant_name": claimants,
+            "beside_total": False,
+            "read_in_kind": "news",
             "interested_party": claimants == "Ukraine",
             "colour": "#0072B2",
             "as_of": pd.Timestamp("2024-06-01") + pd.to_timedelta(rng.integers(0, 500, size), "D"),
+            "reported_on": pd.Timestamp("2025-12-01"),
             "value_low": low,
             "value_high": low + rng.integers(0, 2, size) * 1_000,
             "qualifier": "about",
@@ -167,7 +176,7 @@ def test_many_claims_are_drawn_as_each_claimants_range_per_period(dataset):
     figure = figures_figure(
         claims, "troops_deployed", key_events(dataset.events), marked=(pd.Timestamp("2024-10-01"), "x")
     )
-    assert sorted(trace.name for trace in figure.data) == ["South Korea", "Ukraine ◆ party to the war", "United States"]
+    assert sorted(trace.name for trace in figure.data) == ["South Korea", "Ukraine ◆", "United States"]
     drawn = 0
     for trace in figure.data:
         assert len(trace.x) <= MAX_BINS and trace.marker.symbol == "square"
@@ -183,20 +192,62 @@ def test_many_claims_are_drawn_as_each_claimants_range_per_period(dataset):
     assert sum(len(trace.x) for trace in few.data) == FIGURES_MAX_CLAIMS  # below the limit: one marker per claim
 
 
-def test_disagreement_hover_lists_the_lowest_and_highest_claimants_when_there_are_many():
-    who_says = "; ".join(f"Source {number}: {number:,}" for number in range(1, 31))
-    table = pd.DataFrame(
-        {
-            "figure": ["Troops deployed"],
-            "period": ["2025"],
-            "lowest": [1.0],
-            "highest": [30.0],
-            "spread": [29.0],
-            "spread_pct": [2900.0],
-            "who_says": [who_says],
-        }
-    )
-    hover = disagreement_figure(table).data[0].customdata[0][0]
-    lines = hover.split("<br>")
-    assert lines[0] == "Source 1: 1" and lines[-1] == "Source 30: 30" and "… 20 more (see the table) …" in lines
-    assert len(lines) == HOVER_CLAIMANTS + 1
+def test_each_claimant_is_one_revision_line_with_its_own_colour():
+    claims = synthetic_claims(40).assign(scope=["total", "present"] * 20)
+    claims = claims.assign(claimant_key=claims["claimant_name"])
+    colours = claimant_colours(["South Korea", "Ukraine", "United States"])
+    figure = figures_figure(claims, "troops_deployed", pd.DataFrame({"date_start": [], "title": []}), colours=colours)
+    assert all(trace.mode == "lines+markers" and trace.line.shape == "hv" for trace in figure.data)
+    # One trace per claimant and scope, one legend entry per claimant, each in its own colour.
+    assert len(figure.data) == 6
+    in_legend = [trace for trace in figure.data if trace.showlegend]
+    assert sorted(trace.name for trace in in_legend) == ["South Korea", "Ukraine ◆", "United States"]
+    assert len({trace.line.color for trace in in_legend}) == 3
+    assert {trace.line.dash for trace in figure.data} == {"solid", "dot"}  # totals and in-place counts apart
+    for trace in figure.data:
+        assert list(trace.x) == sorted(trace.x)  # a line runs forward in time
+
+
+def test_a_part_beside_its_total_is_not_drawn():
+    claims = synthetic_claims(4).assign(beside_total=[False, True, False, False])
+    figure = figures_figure(claims, "troops_deployed", pd.DataFrame({"date_start": [], "title": []}))
+    assert sum(len(trace.x) for trace in figure.data) == 3
+
+
+def test_milestone_labels_never_overlap():
+    window = (pd.Timestamp("2024-01-01"), pd.Timestamp("2025-12-31"))
+    dates = pd.Series(pd.to_datetime(["2024-06-19", "2024-06-20", "2024-06-25", "2024-11-11", "2025-04-26"]))
+    levels = milestone_levels(dates, window)
+    assert levels == [0, 1, 2, 0, 0]
+    span = (window[1] - window[0]).days
+    for first in range(len(dates)):
+        for second in range(first + 1, len(dates)):
+            if levels[first] == levels[second]:
+                assert abs((dates[second] - dates[first]).days) / span >= MILESTONE_MIN_GAP
+
+
+def test_comparison_figure_draws_bounds_as_open_ended_bars(dataset):
+    claims = claims_with_claimants(dataset, dataset.claims)
+    figure = comparison_figure(claims, "Troops deployed, total")
+    bars = [trace for trace in figure.data if trace.mode == "lines"]
+    assert len(bars) == 2
+    over = next(bar for bar in bars if bar.y[0] == "Unnamed sources")
+    assert over.x[0] == 11000 and over.x[1] == figure.layout.xaxis.range[1]  # "over 11,000" runs to the edge
+    assert any(annotation.text.endswith("→") for annotation in figure.layout.annotations)
+
+
+def test_every_builder_makes_a_figure_plotly_itself_accepts(dataset):
+    """The builders skip Plotly's validation for speed (_validate=False); Plotly's own validator checks them here."""
+    import plotly.graph_objects as go
+
+    claims = claims_with_claimants(dataset, dataset.claims)
+    events = with_labels(dataset, dataset.events)
+    figures = [
+        timeline_figure(events, event_lanes(dataset, dataset.events), highlight="deployment"),
+        timeline_counts_figure(event_keys(synthetic_events(3_000), actor_lanes(dataset.actors))),
+        figures_figure(claims, "troops_deployed", key_events(dataset.events), (pd.Timestamp("2024-10-01"), "x")),
+        figures_figure(synthetic_claims(FIGURES_MAX_CLAIMS + 10), "troops_deployed", key_events(dataset.events)),
+        comparison_figure(claims, "title"),
+    ]
+    for figure in figures:
+        go.Figure(figure.to_dict())  # raises on any property Plotly does not know or any bad value

@@ -8,8 +8,8 @@ import pytest
 
 import monitor.aggregate as aggregate
 from monitor import data_dir, load_dataset
+from monitor.actors import lane_names as actor_lanes
 from monitor.aggregate import (
-    actor_lanes,
     bin_index,
     bin_start,
     choose_period,
@@ -19,7 +19,8 @@ from monitor.aggregate import (
     lane_period_counts,
     period_labels,
 )
-from monitor.derived import claims_with_claimants, event_lanes
+from monitor.claims import claims_with_claimants
+from monitor.events import event_lanes
 
 SHIPPED = load_dataset(data_dir())
 
@@ -149,7 +150,7 @@ def test_claim_ranges_give_each_claimants_lowest_and_highest_figure_per_period()
     assert ranges["claims"].sum() == len(claims)
     for row in ranges.itertuples(index=False):
         inside = claims.loc[
-            (claims["claimant_name"] == row.claimant_name)
+            (claims["claimant_key"] == row.claimant_key)
             & (claims["as_of"] >= row.start)
             & (claims["as_of"] < row.end)
             & (claims["interested_party"].astype(bool) == row.interested_party)

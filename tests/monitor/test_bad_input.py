@@ -260,7 +260,7 @@ EXACT = [
         "seed-a;missing",
         ["events.csv:3:source_ids: unknown id 'missing' (not in sources.csv)"],
     ),
-    ("claims.csv", 2, "source_id", "nowhere", ["claims.csv:2:source_id: unknown id 'nowhere' (not in sources.csv)"]),
+    ("claims.csv", 2, "source_ids", "nowhere", ["claims.csv:2:source_ids: unknown id 'nowhere' (not in sources.csv)"]),
     (
         "events.csv",
         3,

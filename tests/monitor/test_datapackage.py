@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from monitor.config import PROJECT_ROOT
-from monitor.datapackage import build_datapackage, changelog_version, data_dictionary, render_datapackage
+from monitor.datapackage import build_datapackage, data_dictionary, render_datapackage
 from monitor.schema import METRICS, TABLES
 
 
@@ -30,16 +30,15 @@ def test_constraints_come_from_the_pandera_checks():
     assert fields["excerpt"]["constraints"]["maxLength"] == 200
     assert fields["excerpt"]["constraints"]["required"] is False
     assert fields["claim_id"]["constraints"]["unique"] is True
-    assert {"fields": "source_id", "reference": {"resource": "sources", "fields": "source_id"}} in claims["schema"][
-        "foreignKeys"
-    ]
+    keys = claims["schema"]["foreignKeys"]
+    assert {"fields": "part_of", "reference": {"resource": "", "fields": "claim_id"}} in keys  # a part names its total
+    assert "source_ids" not in {key["fields"] for key in keys}  # a ';' list cannot be a Frictionless key
 
 
-def test_version_is_the_newest_changelog_heading(tmp_path):
-    changelog = tmp_path / "CHANGELOG.md"
-    changelog.write_text("# Changelog\n\n## 1.1.0 - 2026-01-02\n\n## 1.0.0 - 2026-01-01\n", encoding="utf-8")
-    assert changelog_version(changelog) == "1.1.0"
-    assert changelog_version(tmp_path / "absent.md") == "0.0.0"
+def test_metric_labels_and_units_reach_the_descriptor():
+    claims = next(r for r in build_datapackage("2.0.0")["resources"] if r["name"] == "claims")
+    metric = next(field for field in claims["schema"]["fields"] if field["name"] == "metric")
+    assert "containers = Containers of munitions shipped (containers)" in metric["description"]
 
 
 def test_shipped_descriptor_is_up_to_date_with_the_schema():

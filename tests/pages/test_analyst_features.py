@@ -74,30 +74,46 @@ def test_story_steps_forward_and_back_and_opens_from_the_url():
     assert any(event_title(step["event_id"]) in header.value for header in later.subheader)
 
 
-def test_disagreement_view_lists_who_says_what():
+def test_disagreement_view_compares_figures_at_a_date_with_who_says_what():
     app = open_page("pages/disagreement.py")
     assert not app.exception
     table = app.dataframe[0].value
-    troops_2025 = table.loc[(table["figure"] == "Troops deployed") & (table["period"] == "2025")].iloc[0]
-    assert "over 11,000" in troops_2025["who_says"] and "about 12,000" in troops_2025["who_says"]
-    assert troops_2025["spread"] == troops_2025["highest"] - troops_2025["lowest"]
+    assert len(table) > 0 and "period" not in table.columns
+    assert table["who_says"].str.contains(": ").all()
+    assert table["reports_and_origins"].str.contains("origins").all()
+    # Two lower bounds never make a percentage: a consistent comparison has no gap.
+    consistent = table.loc[table["relation"].str.startswith(("consistent", "agree"))]
+    assert consistent["gap_pct"].isna().all()
 
 
-def test_interested_party_toggle_removes_parties_from_chart_and_range():
+def test_interested_party_toggle_removes_parties_from_chart_and_headline():
     app = open_page("pages/figures.py")
-    before = {trace["name"] for trace in plotly_specs(app)[0]["data"]}
-    assert any("party to the war" in name for name in before)
+    before = {trace["name"] for trace in plotly_specs(app)[0]["data"] if trace.get("showlegend", True)}
+    assert any(name.endswith("◆") for name in before)
     app.toggle(key="parties").set_value(False).run()
-    after = {trace["name"] for trace in plotly_specs(app)[0]["data"]}
-    assert after and not any("party to the war" in name for name in after)
-    assert app.metric[0].label == "Latest figures range"
+    after = {trace["name"] for trace in plotly_specs(app)[0]["data"] if trace.get("showlegend", True)}
+    assert after and not any(name.endswith("◆") for name in after)
+    assert [metric.label for metric in app.metric] == [
+        "Troops deployed: sent in total",
+        "Troops deployed: in a place at the time",
+    ]
+    assert not any("◆" in element.value for element in app.markdown)  # no party's figure in the headline
 
 
-def test_every_figure_shows_its_claimant_chain():
+def test_every_figure_shows_its_claimant_chain_and_date_basis():
     app = open_page("pages/figures.py")
-    chains = app.dataframe[0].value["chain"]
-    assert chains.str.count("→").eq(2).all()
+    table = app.dataframe[-1].value
+    assert table["chain"].str.count("→").ge(2).all()
+    assert table["date_basis"].notna().all()
     assert "%{customdata[1]}" in plotly_specs(app)[0]["data"][0]["hovertemplate"]
+
+
+def test_arms_figures_are_on_the_same_page():
+    # A shared link carries the labels the widgets show.
+    app = open_page("pages/figures.py", {"group": "Arms and munitions", "metric": "Containers of munitions shipped"})
+    assert not app.exception
+    assert app.selectbox(key="metric").value == "containers"
+    assert "Containers of munitions shipped" in plotly_specs(app)[0]["layout"]["title"]["text"]
 
 
 def test_sources_page_shows_the_latest_changes():

@@ -72,4 +72,4 @@ def test_figures_draw_each_claimants_range_per_period_above_the_threshold(monkey
     (spec,) = plotly_specs(app)
     assert spec["data"] and all(trace["marker"]["symbol"] == "square" for trace in spec["data"])
     assert any(note["text"].startswith("selected: ") for note in spec["layout"]["annotations"])
-    assert app.metric[0].label == "Latest figures range"
+    assert app.metric[0].label == "Troops deployed: sent in total"
