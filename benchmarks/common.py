@@ -4,22 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from components.page_registry import DATA_PAGES
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RESULTS = PROJECT_ROOT / "benchmarks" / "results"
 APP = PROJECT_ROOT / "app.py"
 NAIVE_APP = PROJECT_ROOT / "benchmarks" / "naive_app.py"
 DEFAULT_PAGE = "pages/overview.py"
-# Every page that shows data, in app.py's order (tests/apptest.py adds the upload page).
-PAGES = [
-    "pages/overview.py",
-    "pages/timeline.py",
-    "pages/map.py",
-    "pages/figures.py",
-    "pages/disagreement.py",
-    "pages/story.py",
-    "pages/explorer.py",
-    "pages/sources.py",
-]
+# Every page that shows data, from the app's own registry (standard library only).
+PAGES = DATA_PAGES
 
 
 def parse_size(text: str) -> int:

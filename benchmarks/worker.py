@@ -17,9 +17,10 @@ Prints a JSON line after the first run and after each rerun (``"partial": true``
   an earlier run) are replaced by reference messages, and ``bytes_by_kind`` which elements they are;
 * ``peak_rss_mb``: the process's VmHWM (``/proc/self/status``) and ``ru_maxrss``.
 
-The worker applies the same ``_NoLegacyPagesFolder`` patch as ``tests/conftest.py`` so that every rerun goes
-through app.py, as on the real server. With ``--profile FILE`` the script thread runs under cProfile (timed by
-the thread's CPU clock) and the stats of the reruns are written to FILE (and of the first run to FILE.first).
+The worker applies the same pages/ folder patch as the tests (``components.navigation.ignore_pages_folder``)
+so that every rerun goes through app.py, as on the real server. With ``--profile FILE`` the script thread runs
+under cProfile (timed by the thread's CPU clock) and the stats of the reruns are written to FILE (and of the
+first run to FILE.first).
 """
 
 from __future__ import annotations
@@ -153,14 +154,10 @@ def _kind(msg: object) -> str:
 
 
 def _patch_pages_folder() -> None:
-    """As tests/conftest.py does: Streamlit must not treat pages/ as a legacy multipage folder."""
-    from streamlit.runtime import pages_manager
+    """As the tests do: Streamlit must not treat pages/ as a legacy multipage folder (components.navigation)."""
+    from components.navigation import ignore_pages_folder
 
-    class _NoLegacyPagesFolder(type(Path())):
-        def exists(self, *args: object, **kwargs: object) -> bool:
-            return False if self.name == "pages" else super().exists(*args, **kwargs)
-
-    pages_manager.Path = _NoLegacyPagesFolder
+    ignore_pages_folder()
 
 
 def _summary(app: object) -> str:

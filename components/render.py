@@ -9,8 +9,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
+from streamlit.delta_generator import DeltaGenerator
 
+from components.navigation import leave_legacy_mode
 from monitor.events import event_sources, find_event
 from monitor.filtering import EVENT_DETAIL_COLUMNS, View
 from monitor.labels import date_label
@@ -24,9 +25,8 @@ _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=])")
 def current_view() -> View:
     """The filtered view app.py computed for this rerun."""
     if "view" not in st.session_state:
-        # Until some run has called st.navigation, Streamlit treats a pages/ folder the legacy way and runs a
-        # deep-linked page (/map) without app.py. Leave that mode for good and rerun through app.py.
-        PagesManager.uses_pages_directory = False
+        # A deep-linked page run without app.py (Streamlit's legacy pages/ mode): rerun through app.py.
+        leave_legacy_mode()
         st.rerun()
     return st.session_state["view"]
 
@@ -100,6 +100,32 @@ def render_event_detail(dataset: Dataset, event: pd.Series) -> None:
         st.markdown(f"**Where sources differ:** {escape(event['notes'])}")
     st.markdown("**Sources**")
     render_sources_list(event_sources(dataset, event["event_id"]))
+
+
+def render_latest_changes(dataset: Dataset) -> None:
+    """The newest changelog section: its summary on the page, every row-by-row change in a download."""
+    summary = dataset.latest_changes.split("\n### Every change", 1)[0]
+    with st.expander(f"What changed in version {escape(dataset.version)} (from data/CHANGELOG.md)", expanded=True):
+        for line in summary.splitlines():
+            text = line.strip()
+            if text.startswith("#"):
+                st.markdown(f"**{escape(text.lstrip('#').strip())}**")
+            elif text:
+                st.markdown(escape(text.removeprefix("- ")))
+        st.download_button(
+            "Download every change, row by row (Markdown)",
+            data=dataset.latest_changes.encode("utf-8"),
+            file_name=f"changes-{dataset.version}.md",
+            mime="text/markdown",
+            icon=":material/download:",
+            key="download_changes",
+        )
+
+
+def show_notices(container: DeltaGenerator, dataset: Dataset) -> None:
+    """What the loader read differently (a file in an older format), as warnings: nothing is silently assumed."""
+    for notice in dataset.notices:
+        container.warning(escape(notice), icon=":material/warning:")
 
 
 PAGE_ROWS = 500

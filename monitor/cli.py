@@ -11,6 +11,7 @@ from monitor.config import DATA_DIR_VARIABLE, data_dir
 from monitor.datapackage import render_datapackage
 from monitor.errors import DataValidationError
 from monitor.loading import Dataset, load_dataset
+from monitor.process import configure_process
 
 
 def _load(folder: Path, use_cache: bool = True) -> Dataset | None:
@@ -30,6 +31,8 @@ def validate(folder: Path) -> int:
     counts = ", ".join(
         f"{len(dataset.table(name))} {name}" for name in ("events", "claims", "sources", "actors", "places")
     )
+    for notice in dataset.notices:
+        print(f"notice: {notice}", file=sys.stderr)
     print(f"{folder}: valid (version {dataset.version}): {counts}")
     return 0
 
@@ -76,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     package_parser.add_argument("data_dir", nargs="?", type=Path, help=folder_help)
     package_parser.add_argument("--check", action="store_true", help="fail if the file differs instead of writing")
     args = parser.parse_args(argv)
+    configure_process()
     folder = args.data_dir or data_dir()
     if args.command == "validate":
         return validate(folder)

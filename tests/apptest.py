@@ -6,11 +6,11 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from benchmarks.common import PAGES as DATA_PAGES
+from components.page_registry import PAGES as REGISTERED
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
-# The pages that show data (the benchmarks measure the same list), then the upload page.
-PAGES = [*DATA_PAGES, "pages/upload.py"]
+# Every page of the registry (the benchmarks measure the DATA_PAGES among them).
+PAGES = [page.path for page in REGISTERED]
 
 
 def open_page(page: str = "pages/overview.py", query: dict | None = None) -> AppTest:

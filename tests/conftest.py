@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from components.navigation import ignore_pages_folder
 from monitor.process import configure_process
 
 # The app and the CLI set these process-wide choices at start-up; the test session does the same, once.
@@ -31,22 +32,12 @@ def set_cell(folder: Path, file_name: str, row: int, column: str, value: str) ->
         writer.writerows(records)
 
 
-class _NoLegacyPagesFolder(type(Path())):
-    """A Path that reports no ``pages/`` folder, for Streamlit's legacy multipage check only."""
-
-    def exists(self, *args: object, **kwargs: object) -> bool:
-        return False if self.name == "pages" else super().exists(*args, **kwargs)
-
-
 @pytest.fixture(autouse=True)
 def navigation_only_multipage(request, monkeypatch):
-    """AppTest resets Streamlit's "app uses a pages/ folder" flag before every run, so from the second
-    run on it runs pages/<page>.py alone, without app.py's filters. The real server clears the flag for
-    good once app.py calls st.navigation; this makes AppTest behave the same way."""
-    from streamlit.runtime import pages_manager
-
+    """AppTest resets Streamlit's "app uses a pages/ folder" flag before every run; the real server clears it for
+    good once app.py calls st.navigation. components.navigation makes AppTest behave the same way."""
     if request.node.get_closest_marker("legacy_pages_folder") is None:
-        monkeypatch.setattr(pages_manager, "Path", _NoLegacyPagesFolder)
+        ignore_pages_folder(monkeypatch.setattr)
 
 
 @pytest.fixture(autouse=True)

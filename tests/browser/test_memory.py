@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from components.page_registry import PAGES as REGISTERED
+
 pytestmark = pytest.mark.browser
 
-PAGES = ["", "timeline", "map", "figures", "disagreement", "story", "explorer", "sources", "upload"]
+PAGES = [page.url_path for page in REGISTERED]
 PEAK_LIMIT_MB = 500
 
 

@@ -14,23 +14,16 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from components.page_registry import PAGES as REGISTERED
+
 pytestmark = pytest.mark.browser
 
 TIMEOUT_MS = 30_000
 MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "minimal"
 PAYLOAD = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">'
 SUMMARY_PAYLOAD = PAYLOAD + " **not bold** [not a link](javascript:window.__pwned=3)"
-# Sidebar link -> the page's h1.
-PAGES = {
-    "Overview": "DPRK–Russia Alignment Monitor",
-    "Timeline 1953–2025": "Timeline 1953–2025",
-    "Map": "Map",
-    "Troop figures by source": "Troop figures by source",
-    "Where sources disagree": "Where sources disagree",
-    "Story 1953–2025": "Story: 1953–2025 in key events",
-    "Claims and events explorer": "Claims and events explorer",
-    "Sources and method": "Sources and method",
-}
+# Sidebar link -> the page's h1, from the app's page registry.
+PAGES = {page.title: page.heading for page in REGISTERED if page.shows_data}
 INJECTED = """() => ({
   pwned: typeof window.__pwned === 'undefined' ? null : window.__pwned,
   scripts: [...document.querySelectorAll('script')].filter((s) => s.textContent.includes('__pwned')).length,

@@ -116,6 +116,12 @@ def test_arms_figures_are_on_the_same_page():
     assert "Containers of munitions shipped" in plotly_specs(app)[0]["layout"]["title"]["text"]
 
 
-def test_sources_page_shows_the_latest_changes():
+def test_sources_page_shows_the_latest_changes_and_the_comparison_rules():
     app = open_page("pages/sources.py")
-    assert f"What changed in version {DATASET.version}".replace(".", "\\.") in markdown_text(app)
+    assert (
+        app.expander[0].label.replace("\\", "") == f"What changed in version {DATASET.version} (from data/CHANGELOG.md)"
+    )
+    text = markdown_text(app).replace("\\", "")
+    assert "What the verification changed, by error class" in text
+    assert "Every change, row by row" not in text  # the row-by-row list is a download, not a wall of text
+    assert "The same moment." in text and "Bounds are bounds." in text
