@@ -374,6 +374,7 @@ SCOPE_DASHES = {
     "partial": "longdash",
     "rate": "longdashdot",
 }
+_SCOPE_ORDER = {scope: number for number, scope in enumerate(SCOPE_DASHES)}
 PARTY_MARK = " ◆"
 
 
@@ -406,14 +407,14 @@ def figures_figure(
         title = f"{label}: lowest to highest figure per {period}, by claimant ({len(rows):,} claims)"
     else:
         data = _revision_traces(rows.sort_values(["as_of", "reported_on"], kind="stable"), colours)
-        title = f"{label}: each claimant's figures over time"
+        title = f"{label}: figures over time"
     window = _date_window(rows, milestones)
     levels = milestone_levels(milestones["date_start"], window)
     shapes, annotations = _milestone_marks(milestones, levels)
     unit = metric_unit(metric)
     layout: dict = {
         "title": {"text": title, "x": 0, "xanchor": "left", "y": 0.99, "yanchor": "top"},
-        "xaxis": {"title": {"text": "Date the figure describes (as of)"}, "type": "date", "automargin": True},
+        "xaxis": {"title": {"text": "As of (the date the figure describes)"}, "type": "date", "automargin": True},
         "yaxis": {
             "title": {"text": f"{label} ({unit})" if unit else label},
             "rangemode": "tozero",
@@ -423,13 +424,15 @@ def figures_figure(
         "height": 560,
         # Room above the plot for the title and each row of milestone numbers.
         "margin": {"l": 10, "r": 10, "t": 56 + 20 * (max(levels, default=-1) + 1), "b": 10},
-        "legend": {"title": {"text": "Claimant"}, "orientation": "h", "y": -0.18, "yanchor": "top"},
+        "legend": {"title": {"text": "Claimant"}, "orientation": "h", "y": -0.17, "yanchor": "top"},
         "hoverlabel": {"align": "left"},
         "font": FONT,
         "shapes": shapes,
         "annotations": annotations,
     }
     shown_in_legend = sum(1 for trace in data if trace.get("showlegend", True))
+    # A legend below wraps to one claimant a line on a phone: room for it, so the plot keeps its height there.
+    layout["height"] = 560 + 18 * shown_in_legend
     if shown_in_legend > LEGEND_BELOW_MAX:
         # Many claimants (a large dataset): a legend below would take the plot's height, so list them at the side.
         layout["legend"] = {
@@ -513,7 +516,9 @@ def _revision_traces(rows: pd.DataFrame, colours: dict[str, str]) -> list[dict]:
         first = claimant_rows.iloc[0]
         colour = colours.get(key, CLAIMANT_COLOURS[0])
         interested = bool(first["interested_party"])
-        for number, (scope, scoped) in enumerate(claimant_rows.groupby("scope", sort=True, observed=True)):
+        scopes = sorted(claimant_rows.groupby("scope", observed=True), key=lambda item: _SCOPE_ORDER.get(item[0], 99))
+        # The legend entry is drawn from the first trace: a claimant's totals (a solid line) when it has any.
+        for number, (scope, scoped) in enumerate(scopes):
             data.append(
                 _revision_trace(scoped, colour, interested, str(first["claimant_name"]), key, scope, number == 0)
             )

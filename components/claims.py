@@ -12,17 +12,18 @@ from monitor.labels import SCOPE_NOUNS, metric_label
 from monitor.loading import Dataset
 
 
-def _entry(row: pd.Series) -> str:
-    place = f" in {row['place_id']}" if row["scope"] == "present" and isinstance(row["place_id"], str) else ""
+def _entry(row: pd.Series, places: pd.Series) -> str:
+    named = places.get(row["place_id"], row["place_id"]) if isinstance(row["place_id"], str) else None
+    place = f" in {named}" if row["scope"] == "present" and named else ""
     flag = " ◆" if row["interested_party"] else ""
-    kind = " · read only in opinion" if row["opinion_only"] else ""
+    kind = " · read only in a blog or op-ed" if row["opinion_only"] else ""
     return (
         f"**{escape(row['figure'])}** {escape(SCOPE_NOUNS[row['scope']])}{escape(place)}, "
         f"as of {row['as_of']:%-d %b %Y} — {escape(row['claimant_name'])}{flag}{escape(kind)}"
     )
 
 
-def render_headline(container: DeltaGenerator, groups: list[HeadlineGroup], metric: str) -> None:
+def render_headline(container: DeltaGenerator, dataset: Dataset, groups: list[HeadlineGroup], metric: str) -> None:
     """Each headline scope as a number, then what it is made of: every claimant's figure, scope and date."""
     if not groups:
         container.caption(f"No total or in-place figures for {metric_label(metric).lower()} in the current choices.")
@@ -43,8 +44,9 @@ def render_headline(container: DeltaGenerator, groups: list[HeadlineGroup], metr
             f"{len(group.entries)} claimant(s), {reports} report(s), {independent} independent origin(s); "
             f"figures from {group.entries['as_of'].min():%b %Y} to {group.newest:%b %Y}{escape(relation)}"
         )
+        places = dataset.indexed("places")["name"]
         for _, row in group.entries.iterrows():
-            column.markdown(_entry(row))
+            column.markdown(_entry(row, places))
 
 
 CLAIM_TABLE_COLUMNS = [

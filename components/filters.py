@@ -129,7 +129,7 @@ def metric_picker(container: DeltaGenerator, available: list[str]) -> str:
 def parties_toggle(container: DeltaGenerator) -> bool:
     """Whether figures from parties to the war count; one URL key for the overview, figures and comparisons."""
     return container.toggle(
-        "Include claims by parties to the war",
+        "Include parties to the war",
         value=True,
         key="parties",
         bind="query-params",
@@ -141,11 +141,12 @@ def parties_toggle(container: DeltaGenerator) -> bool:
 def opinion_toggle(container: DeltaGenerator) -> bool:
     """Whether figures read only in blogs and op-eds count (they stay visible by default, marked as such)."""
     return container.toggle(
-        "Include figures read only in blogs and op-eds",
+        "Include blog and op-ed figures",
         value=True,
         key="opinion",
         bind="query-params",
-        help="The seed articles' unattributed estimates come from blogs and op-eds; their source kind is shown.",
+        help="Off: figures read only in blogs and op-eds are left out. The seed articles' unattributed estimates "
+        "come from such sources; their source kind is always shown.",
     )
 
 

@@ -69,7 +69,7 @@ class Metric:
     group: str
 
 
-METRIC_GROUPS = {"personnel": "People (troops, workers, losses)", "arms": "Arms and munitions"}
+METRIC_GROUPS = {"personnel": "People", "arms": "Arms and munitions"}
 # Ids are stable: data files name them. New kinds of figure get new ids; an id is never reused for another meaning.
 METRICS: dict[str, Metric] = {
     "troops_deployed": Metric("Troops deployed", "soldiers", "personnel"),

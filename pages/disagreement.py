@@ -29,7 +29,7 @@ st.caption(
     "claimant's newest figure then). Figures further apart are a change over time: see each claimant's revisions "
     "on **Figures by source**. A bound is a bound: “over 200” and “over 3,000” are both true of 3,000, so they agree."
 )
-group_column, scope_column = st.columns([2, 3])
+group_column, scope_column = st.columns([3, 4])
 group = metric_group_picker(group_column)
 metrics = [metric for metric in metrics_in_group(group) if (dataset.claims["metric"] == metric).any()]
 if not metrics:
@@ -51,6 +51,8 @@ if table.empty:
     empty_state(f"comparable figures from two or more claimants within {window} days of each other")
     st.stop()
 
+places = dataset.indexed("places")["name"]
+table = table.assign(place=table["place"].map(places).fillna(table["place"]))
 differing = int((~table["consistent"]).sum())
 st.markdown(
     f"**{len(table):,} comparisons** at a date: figures **differ** in {differing:,}, are **consistent** in "
@@ -58,7 +60,7 @@ st.markdown(
 )
 labels = {
     index: f"{row.date:%-d %b %Y} · {metric_label(row.metric)} · {SCOPE_NOUNS[row.scope]}"
-    + (f" in {row.place}" if row.place else "")
+    + (f" in {row.place}" if isinstance(row.place, str) else "")
     + f" · {row.relation}"
     for index, row in table.iterrows()
 }
@@ -75,7 +77,7 @@ st.dataframe(
         "date": st.column_config.DateColumn("As of", help="The newest figure's date; the others are within the window"),
         "figure": "Figure",
         "scope": "Scope",
-        "place": "Place",
+        "place": st.column_config.TextColumn("Place", help="For counts in a place: where"),
         "claimants": st.column_config.NumberColumn("Claimants"),
         "reports_and_origins": st.column_config.TextColumn(
             "Reports", help="Sources that report these figures, and independent origins (a claimant on a day)"

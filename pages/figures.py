@@ -36,7 +36,7 @@ st.caption(
     "figure; open circle: about; triangle up: over or at least; triangle down: up to); a bar spans a range. "
     "◆ marks parties to the war. Numbered dotted lines are milestones, listed under the chart."
 )
-group_column, metric_column, scope_column = st.columns([2, 2, 3])
+group_column, metric_column, scope_column = st.columns([3, 2, 3])
 group = metric_group_picker(group_column)
 available = [metric for metric in metrics_in_group(group) if (dataset.claims["metric"] == metric).any()]
 if not available:
@@ -44,7 +44,7 @@ if not available:
     st.stop()
 metric = metric_picker(metric_column, available)
 scopes = scope_picker(scope_column)
-parties_column, opinion_column, known_column = st.columns([2, 2, 3], vertical_alignment="bottom")
+parties_column, opinion_column, known_column = st.columns([3, 2, 3], vertical_alignment="bottom")
 parties = parties_toggle(parties_column)
 opinion = opinion_toggle(opinion_column)
 known = known_on_picker(known_column)
@@ -56,7 +56,7 @@ if claims.empty:
     empty_state(f"{metric_label(metric).lower()} figures")
     st.stop()
 
-render_headline(st.container(), headline(claims, metric), metric)
+render_headline(st.container(), dataset, headline(claims, metric), metric)
 if known is not None:
     st.caption(f"Known on {known:%-d %b %Y}: only figures reported on or before that day.")
 

@@ -38,7 +38,7 @@ parties = parties_toggle(st)
 troops = claims_with_claimants(
     dataset, select_claims(view.claims, [HEADLINE_METRIC], list(HEADLINE_SCOPES), parties=parties)
 )
-render_headline(st.container(), headline(troops, HEADLINE_METRIC), HEADLINE_METRIC)
+render_headline(st.container(), dataset, headline(troops, HEADLINE_METRIC), HEADLINE_METRIC)
 st.caption(
     "Totals and counts in a place are different things and are never mixed. Each claimant's newest figure counts "
     "if it is no more than six months older than the newest; see **Figures by source** for every revision and "

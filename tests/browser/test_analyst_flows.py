@@ -28,7 +28,7 @@ def test_linked_selection_follows_the_event_from_timeline_to_map_and_figures(pag
     nav(page, "Map")
     assert "event=dprk-acknowledges-troops-2025" in page.url
     expect(page.get_by_text("Selected on the timeline: North Korea acknowledges")).to_be_visible()
-    nav(page, "Troop figures by source")
+    nav(page, "Figures by source")
     page.locator(".js-plotly-plot").first.wait_for(timeout=TIMEOUT_MS)
     expect(page.locator(".js-plotly-plot .annotation-text").filter(has_text="selected:")).to_have_count(1)
 
@@ -44,21 +44,31 @@ def test_story_mode_steps_forward(page, app_url, open_app):
     expect(page.get_by_text("Sources", exact=True)).to_be_visible()
 
 
-def test_disagreement_view_shows_spreads(page, app_url, open_app):
+def test_disagreement_view_compares_figures_at_a_date(page, app_url, open_app):
     open_app(page, f"{app_url}/disagreement")
-    page.locator(".js-plotly-plot .barlayer path").first.wait_for(state="attached", timeout=TIMEOUT_MS)
-    expect(page.locator(".js-plotly-plot").get_by_text("Troops deployed · 2025")).to_be_visible()
+    page.locator(".js-plotly-plot .scatterlayer .point").first.wait_for(state="attached", timeout=TIMEOUT_MS)
+    expect(page.locator(".js-plotly-plot .gtitle").filter(has_text="figures as of")).to_be_visible()
+    # The window is bound to the URL, so a shared link reopens the same comparisons.
+    open_app(page, f"{app_url}/disagreement?window=90")
+    expect(page.get_by_test_id("stSlider").get_by_text("90", exact=True)).to_be_visible(timeout=TIMEOUT_MS)
 
 
 def test_interested_party_toggle_changes_the_chart(page, app_url, open_app):
     open_app(page, f"{app_url}/figures")
     legend = page.locator(".js-plotly-plot .legendtext")
     legend.first.wait_for(timeout=TIMEOUT_MS)
-    assert legend.filter(has_text="party to the war").count() > 0
-    page.get_by_text("Include claims by parties to the war").click()
+    assert legend.filter(has_text="◆").count() > 0
+    page.get_by_text("Include parties to the war").click()
     settle(page)
-    expect(legend.filter(has_text="party to the war")).to_have_count(0, timeout=TIMEOUT_MS)
+    expect(legend.filter(has_text="◆")).to_have_count(0, timeout=TIMEOUT_MS)
     assert "parties=false" in page.url
+
+
+def test_known_on_date_is_kept_in_the_url(page, app_url, open_app):
+    open_app(page, f"{app_url}/figures?known=2024-11-01")
+    page.locator(".js-plotly-plot").first.wait_for(timeout=TIMEOUT_MS)
+    expect(page.get_by_text("Known on 1 Nov 2024: only figures reported on or before that day.")).to_be_visible()
+    assert "known=2024-11-01" in page.url
 
 
 def test_claimant_chain_shows_on_hover(page, app_url, open_app):

@@ -22,7 +22,7 @@ SUMMARY = re.compile(r"showing (\d+) of (\d+) events")
 STARTS = ["upload", "timeline", "map", "explorer"]
 NEXT = [
     ("Claims and events explorer", "Claims and events explorer"),
-    ("Troop figures by source", "Troop figures by source"),
+    ("Figures by source", "Figures by source"),
     ("Sources and method", "Sources and method"),
     ("Overview", "DPRK–Russia Alignment Monitor"),
 ]

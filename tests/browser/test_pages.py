@@ -62,12 +62,6 @@ def expect_maps(page: Page) -> None:
         assert chart.locator("svg g.mark-line path").count() > 0, f"map {index}: no flow arcs"
 
 
-def expect_plotly_bars(page: Page) -> None:
-    bars = page.locator(".js-plotly-plot .barlayer path")
-    bars.first.wait_for(state="attached", timeout=TIMEOUT_MS)
-    assert bars.count() > 0
-
-
 # Timeline, map and figures open with an event selected, so their screenshots show the linked selection.
 SELECTED = "event=nis-troop-deployment-2024"
 PAGES: dict[str, tuple[str, Callable[[Page], None]]] = {
@@ -75,7 +69,7 @@ PAGES: dict[str, tuple[str, Callable[[Page], None]]] = {
     f"timeline?{SELECTED}": ("timeline", expect_plotly_points),
     f"map?{SELECTED}": ("map", expect_maps),
     f"figures?{SELECTED}": ("figures", expect_plotly_points),
-    "disagreement": ("disagreement", expect_plotly_bars),
+    "disagreement": ("disagreement", expect_plotly_points),
     "story?step=16": ("story", expect_plotly_points),
     "explorer": ("explorer", expect_table),
     "sources": ("sources", expect_table),
