@@ -378,6 +378,11 @@ _SCOPE_ORDER = {scope: number for number, scope in enumerate(SCOPE_DASHES)}
 PARTY_MARK = " ◆"
 
 
+def plotly_text(text: object) -> str:
+    """Data text for a Plotly label: its HTML-like tags shown as text, never rendered."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def claimant_colours(keys: list[str]) -> dict[str, str]:
     """A colour per claimant key, in the order given (the dataset's, so a claimant keeps its colour under filters)."""
     return {key: CLAIMANT_COLOURS[number % len(CLAIMANT_COLOURS)] for number, key in enumerate(keys)}
@@ -679,7 +684,10 @@ def comparison_figure(rows: pd.DataFrame, title: str, colours: dict[str, str] | 
         colour = colours.get(row.claimant_key, CLAIMANT_COLOURS[0])
         low, high = lows[position], min(highs[position], right)
         when = f"{pd.Timestamp(row.as_of):%-d %b %Y}"
-        hover = f"<b>{row.figure}</b> as of {when}<br>{row.chain}<br>read in: {row.read_in_kind}<extra></extra>"
+        hover = (
+            f"<b>{plotly_text(row.figure)}</b> as of {when}<br>{plotly_text(row.chain)}"
+            f"<br>read in: {plotly_text(row.read_in_kind)}<extra></extra>"
+        )
         data.append(
             {
                 "type": "scatter",
@@ -704,15 +712,20 @@ def comparison_figure(rows: pd.DataFrame, title: str, colours: dict[str, str] | 
                 "showlegend": False,
             }
         )
+        # The claimant and figure above its bar, from the left edge: it fits a phone, where axis labels would not.
+        arrow = " →" if highs[position] == np.inf else ""
         annotations.append(
             {
-                "x": float(point),
+                "x": 0,
                 "y": names[position],
-                "xref": "x",
+                "xref": "paper",
                 "yref": "y",
-                "text": f"{row.figure} · {when}" + (" →" if highs[position] == np.inf else ""),
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "align": "left",
+                "text": f"<b>{plotly_text(names[position])}</b><br>{plotly_text(row.figure)} · as of {when}{arrow}",
                 "showarrow": False,
-                "yshift": 16,
+                "yshift": 8,
                 "font": {"size": 12},
             }
         )
@@ -724,8 +737,14 @@ def comparison_figure(rows: pd.DataFrame, title: str, colours: dict[str, str] | 
             "tickformat": ",",
             "automargin": True,
         },
-        "yaxis": {"type": "category", "automargin": True, "categoryorder": "array", "categoryarray": names},
-        "height": 150 + 70 * len(rows),
+        "yaxis": {
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": names,
+            "showticklabels": False,
+            "range": [-0.5, len(names) - 0.1],
+        },
+        "height": 130 + 90 * len(rows),
         "margin": {"l": 10, "r": 30, "t": 50, "b": 10},
         "annotations": annotations,
         "font": FONT,

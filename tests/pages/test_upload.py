@@ -133,3 +133,19 @@ def test_a_new_upload_replaces_the_previous_one():
     assert not app.error, [error.value for error in app.error]
     assert "A second upload" in set(dataset_in_use(app).events["title"])
     assert MARKER not in set(dataset_in_use(app).events["title"])
+
+
+def test_a_claims_file_in_the_1x_format_is_accepted_with_a_deprecation_notice():
+    legacy = (
+        "claim_id,metric,subject,value_low,value_high,qualifier,scope,as_of,reported_on,claimant,claimant_actor,"
+        "relayed_by,source_id,interested_party,place_id,excerpt,notes\n"
+        "old-row,troops_deployed,PRK,11000,11000,over,total,2025-07-13,2025-07-13,someone,unnamed,,seed-a,false,,,\n"
+    )
+    files = {**MARKED, "claims.csv": legacy.encode("utf-8")}
+    app = upload(open_page(UPLOAD_PAGE), files)
+    assert not app.exception
+    assert "Every page now shows your upload" in app.success[0].value
+    warnings = [warning.value.replace("\\", "") for warning in app.sidebar.warning]
+    assert len(warnings) == 1 and "claims.csv is in the previous (1.x) format" in warnings[0]
+    assert "'source_id' is read as 'source_ids'" in warnings[0]
+    assert list(dataset_in_use(app).claims["source_ids"].iloc[0]) == ["seed-a"]
