@@ -186,6 +186,10 @@ def measure(app_path: Path, page: str | None, reruns: int, profile_path: Path | 
     config.set_option("client.showErrorDetails", "full")
 
     _patch_pages_folder()
+    # The process-wide settings app.py chooses, chosen here too: the naive baseline runs under the same ones.
+    from monitor.process import configure_process
+
+    configure_process()
     # CPU time of the script thread: the machine may be shared, and wall clock then counts others' work too.
     profile = cProfile.Profile(time.thread_time) if profile_path else None
     recorder = _Recorder(profile)

@@ -374,6 +374,7 @@ SCOPE_DASHES = {
     "partial": "longdash",
     "rate": "longdashdot",
 }
+SELECTED_COLOUR = "#1F2933"
 _SCOPE_ORDER = {scope: number for number, scope in enumerate(SCOPE_DASHES)}
 PARTY_MARK = " ◆"
 
@@ -454,7 +455,8 @@ def figures_figure(
         layout["xaxis"]["range"] = [str(window[0].date()), str(window[1].date())]
     # A selected event is marked only when it falls in the chart's window: a 1953 event must not stretch it.
     if marked is not None and window is not None and window[0] <= pd.Timestamp(marked[0]) <= window[1]:
-        shapes.append(_vline(str(pd.Timestamp(marked[0]).date()), color="#D55E00", width=2))
+        # Dark, not a claimant's colour: the selected event must not read as one of the lines.
+        shapes.append(_vline(str(pd.Timestamp(marked[0]).date()), color=SELECTED_COLOUR, width=2))
         annotations.append(_marked_label(marked, window))
     return _figure(data, layout)
 
@@ -482,7 +484,7 @@ def _marked_label(marked: tuple[pd.Timestamp, str], window: tuple[pd.Timestamp, 
         "yanchor": "bottom",
         "showarrow": False,
         "text": f"selected: {marked[1]}",
-        "font": {"size": 11, "color": "#D55E00"},
+        "font": {"size": 11, "color": SELECTED_COLOUR},
         "bgcolor": "rgba(255,255,255,0.85)",
     }
 

@@ -39,11 +39,20 @@ def cache_key(folder: Path) -> str:
     return digest.hexdigest()[:24]
 
 
+CACHE_DIR_VARIABLE = "MONITOR_CACHE_DIR"
+
+
 def cache_root(folder: Path) -> Path:
-    """``<folder>/.cache``, or a folder under the system's temp dir when the data folder is read-only."""
+    """``<folder>/.cache``, or a folder under the system's temp dir when the data folder is read-only.
+
+    ``$MONITOR_CACHE_DIR`` puts every folder's cache under that directory instead (the tests use it, so that
+    running them never writes into ``data/``)."""
+    name = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
+    override = os.environ.get(CACHE_DIR_VARIABLE, "").strip()
+    if override:
+        return Path(override) / name
     if os.access(folder, os.W_OK):
         return folder / CACHE_FOLDER
-    name = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / "dprk-russia-monitor-cache" / name
 
 

@@ -655,7 +655,9 @@ def _check_reported_before_published(claims: pd.DataFrame, sources: pd.DataFrame
     links = claims["source_ids"].explode().dropna()
     if links.empty:
         return []
-    dates = links.map(published)
+    # Looked up by position: an unknown id (reported on its own) is simply undated here.
+    found = published.reindex(links.astype(str).to_numpy())
+    dates = pd.Series(found.to_numpy(dtype="datetime64[ns]"), index=links.index)
     # Only when every cited source is dated: an undated source may be the late one.
     dated = dates.notna().groupby(level=0).all()
     latest = dates.groupby(level=0).max()

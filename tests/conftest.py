@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from components.navigation import ignore_pages_folder
+from monitor.cache import CACHE_DIR_VARIABLE
 from monitor.process import configure_process
 
 # The app and the CLI set these process-wide choices at start-up; the test session does the same, once.
 configure_process()
+# Validated-table caches go to a folder of this session, never into data/ (subprocesses inherit the setting).
+os.environ.setdefault(CACHE_DIR_VARIABLE, tempfile.mkdtemp(prefix="monitor-test-cache-"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]

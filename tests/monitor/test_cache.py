@@ -12,7 +12,7 @@ from conftest import set_cell
 
 from monitor import DataValidationError, load_dataset
 from monitor import cache as cache_module
-from monitor.cache import CACHE_FOLDER, cache_key, cache_root
+from monitor.cache import CACHE_DIR_VARIABLE, CACHE_FOLDER, cache_key, cache_root
 from monitor.config import PROJECT_ROOT
 from monitor.loading import DERIVED_TABLES
 from monitor.schema import TABLES
@@ -77,6 +77,7 @@ def test_a_damaged_cache_is_a_miss(minimal_dir):
 
 
 def test_a_read_only_data_folder_is_cached_in_the_temp_dir(minimal_dir, monkeypatch, tmp_path):
+    monkeypatch.delenv(CACHE_DIR_VARIABLE)
     monkeypatch.setattr(cache_module.os, "access", lambda path, mode: False)
     monkeypatch.setattr(cache_module.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
     load_dataset(minimal_dir)
@@ -98,3 +99,14 @@ def test_the_cache_key_follows_the_files(minimal_dir):
     before = cache_key(minimal_dir)
     os.utime(minimal_dir / "claims.csv", ns=(1, 1))
     assert cache_key(minimal_dir) != before
+
+
+def test_the_tests_never_write_a_cache_into_the_data_folder():
+    assert os.environ[CACHE_DIR_VARIABLE]
+    assert not cache_root(PROJECT_ROOT / "data").is_relative_to(PROJECT_ROOT)
+
+
+def test_without_the_variable_a_writable_folder_keeps_its_cache_beside_it(minimal_dir, monkeypatch):
+    monkeypatch.delenv(CACHE_DIR_VARIABLE)
+    load_dataset(minimal_dir)
+    assert (minimal_dir / CACHE_FOLDER).is_dir()

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from monitor import DataValidationError, load_dataset
+from monitor.cache import cache_root
 from monitor.schema import TABLES
 
 BAD_CELLS = [
@@ -164,7 +165,7 @@ def test_a_claims_file_in_the_1x_format_loads_with_a_deprecation_notice(minimal_
         notice.startswith("claims.csv is in the previous (1.x) format")
         and "'source_id' is read as 'source_ids'" in notice
     )
-    assert not (minimal_dir / ".cache").exists()  # read afresh each time, so the notice is never lost
+    assert not cache_root(minimal_dir).exists()  # read afresh each time, so the notice is never lost
 
 
 def test_a_1x_file_with_a_bad_cell_still_names_its_file_row_and_column(minimal_dir):
