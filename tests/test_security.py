@@ -74,9 +74,19 @@ def test_escape_turns_missing_values_into_nothing():
     assert escape(3) == "3"
 
 
-@pytest.mark.parametrize("url", ["https://example.org/a?b=c&d=e#f", "http://example.org", "HTTPS://EXAMPLE.ORG/x"])
-def test_safe_url_keeps_http_links(url):
-    assert safe_url(url) == (url if url.startswith(("http://", "https://")) else None)
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("https://example.org/a?b=c&d=e#f", "https://example.org/a?b=c&d=e#f"),
+        ("http://example.org", "http://example.org"),
+        # The schema's rule is written in lower case; an upper-case scheme is not made a link.
+        ("HTTPS://EXAMPLE.ORG/x", None),
+        (None, None),
+        (float("nan"), None),
+    ],
+)
+def test_safe_url_keeps_http_links(url, kept):
+    assert safe_url(url) == kept
 
 
 @pytest.mark.parametrize(

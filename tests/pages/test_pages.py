@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from apptest import PAGES, markdown_text, open_page
 
@@ -55,7 +57,14 @@ def test_reset_control_restores_the_defaults():
     assert app.sidebar.selectbox(key="period").value == "all"
 
 
-def test_custom_dates_show_a_date_range_input():
+def test_custom_dates_filter_the_view_to_that_range():
     app = open_page("pages/overview.py", {"period": "Custom dates…"})
     assert not app.exception
-    assert app.sidebar.date_input(key="dates").value is not None
+    everything = len(app.session_state["view"].events)
+    app.sidebar.date_input(key="dates").set_value((dt.date(2024, 6, 1), dt.date(2024, 6, 30))).run()
+    view = app.session_state["view"]
+    assert 0 < len(view.events) < everything
+    # An event is in the range when its span overlaps June 2024 (a month-precision event spans its month).
+    spans_end = view.dataset.event_span_end.loc[view.events.index]
+    assert (view.events["date_start"] <= "2024-06-30").all() and (spans_end >= "2024-06-01").all()
+    assert ((view.claims["as_of"] >= "2024-06-01") & (view.claims["as_of"] <= "2024-06-30")).all()
