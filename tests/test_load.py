@@ -32,6 +32,9 @@ from uploads import UPLOAD_PAGE, fixture_files, upload
 
 from components.data import UPLOAD_KEY
 
+# Twenty sessions at once: tens of seconds; the fast development run leaves it out, CI runs it.
+pytestmark = pytest.mark.slow
+
 SESSIONS = int(os.environ.get("MONITOR_LOAD_SESSIONS", "20"))
 UPLOADERS = 5
 MARKER = "Marker event uploaded by session"

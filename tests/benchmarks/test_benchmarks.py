@@ -47,6 +47,7 @@ def _worker(*arguments: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow  # a benchmark subprocess per case
 @pytest.mark.parametrize("arguments", [("--page", "pages/overview.py"), ("--app", "benchmarks/naive_app.py")])
 def test_worker_measures_first_run_reruns_bytes_and_memory_on_the_shipped_data(arguments):
     result = _worker(*arguments)

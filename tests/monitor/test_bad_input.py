@@ -459,6 +459,7 @@ def fifty_megabyte_events(folder) -> int:
     return count
 
 
+@pytest.mark.slow  # a 50 MB file: seconds each
 def test_a_50_megabyte_file_loads_in_a_sane_time(minimal_dir):
     rows = fifty_megabyte_events(minimal_dir)
     assert (minimal_dir / "events.csv").stat().st_size >= 50 * 1024 * 1024
@@ -469,6 +470,7 @@ def test_a_50_megabyte_file_loads_in_a_sane_time(minimal_dir):
     assert seconds < 90, f"took {seconds:.0f} s"  # about 10 s on a 2-CPU machine
 
 
+@pytest.mark.slow  # a 50 MB file: seconds each
 def test_a_50_megabyte_file_with_one_bad_row_names_it(minimal_dir):
     rows = fifty_megabyte_events(minimal_dir)
     path = minimal_dir / "events.csv"

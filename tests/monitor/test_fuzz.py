@@ -20,6 +20,9 @@ from monitor import Dataset, DataValidationError, load_tables
 from monitor.bundle import files_from_upload
 from monitor.schema import TABLES
 
+# Hypothesis runs hundreds of files per test: tens of seconds; CI runs them.
+pytestmark = pytest.mark.slow
+
 MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "minimal"
 VALID = {path.name: path.read_bytes() for path in MINIMAL.glob("*.csv")}
 FILE_NAMES = sorted({spec.file_name for spec in TABLES.values()})
