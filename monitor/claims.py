@@ -74,17 +74,14 @@ def beside_total(claims: pd.DataFrame, all_claims: pd.DataFrame) -> pd.Series:
 
 
 def source_kinds(dataset: Dataset, claims: pd.DataFrame) -> pd.DataFrame:
-    """Per claim: the kind of its first source, every kind it was read in (text), and whether every source is
-    a blog or an op-ed (``opinion_only``)."""
+    """Per claim: the kind of its first source, and whether every source is a blog or an op-ed (``opinion_only``).
+    Vectorised over the claims' links: tens of thousands of claims take milliseconds."""
     kinds = dataset.indexed("sources")["kind"]
     links = claims["source_ids"].explode()
-    linked = links.map(kinds)
-    all_kinds = linked.dropna().groupby(level=0).agg(lambda values: ", ".join(dict.fromkeys(values)))
-    opinion = linked.isin(OPINION_KINDS).groupby(level=0).all()
+    opinion = links.map(kinds).isin(OPINION_KINDS).groupby(level=0).all()
     return pd.DataFrame(
         {
             "read_in_kind": first_source(claims).map(kinds),
-            "source_kinds": all_kinds.reindex(claims.index),
             "opinion_only": opinion.reindex(claims.index, fill_value=False).astype(bool),
         },
         index=claims.index,

@@ -195,31 +195,32 @@ def comparisons(claims: pd.DataFrame, window_days: int = DEFAULT_WINDOW_DAYS) ->
         return pd.DataFrame(columns=COMPARISON_COLUMNS)
     usable = usable.join(comparison_groups(usable).add_suffix("_group"))
     group_columns = ["metric_group", "scope_group", "place_group", "counted_from_group"]
-    window = np.timedelta64(window_days, "D")
-    # Row positions in date order; every snapshot below is a list of these positions.
+    # Row positions in date order; every snapshot below is a list of these positions. Dates as whole days
+    # (Python ints): the loop compares them hundreds of thousands of times at a million events.
     ordered = usable.sort_values(["as_of", "reported_on"], kind="stable")
     snapshots: list[tuple[tuple, np.datetime64, list[int]]] = []
-    all_dates = ordered["as_of"].to_numpy(dtype="datetime64[ns]")
+    all_days = ordered["as_of"].to_numpy(dtype="datetime64[D]").astype(np.int64)
     all_owners = ordered["claimant_key"].to_numpy(dtype=object)
     for key, positions in ordered.groupby(group_columns, sort=True, observed=True).indices.items():
-        owners = all_owners[positions]
+        owners = all_owners[positions].tolist()
         if len(set(owners)) < 2:
             continue
-        dates = all_dates[positions]
-        newest: dict[object, tuple[np.datetime64, int]] = {}
+        days = all_days[positions].tolist()
+        newest: dict[object, tuple[int, int]] = {}
         previous: frozenset = frozenset()
-        previous_date: np.datetime64 | None = None
+        previous_day: int | None = None
         cursor = 0
-        for moment in np.unique(dates):
-            while cursor < len(dates) and dates[cursor] <= moment:
-                newest[owners[cursor]] = (dates[cursor], int(positions[cursor]))  # later rows are newer
+        for moment in sorted(set(days)):
+            while cursor < len(days) and days[cursor] <= moment:
+                newest[owners[cursor]] = (days[cursor], int(positions[cursor]))  # later rows are newer
                 cursor += 1
-            current = frozenset(position for when, position in newest.values() if when >= moment - window)
-            if previous_date is not None and len(previous) >= 2 and not previous <= current:
-                snapshots.append((key, previous_date, sorted(previous)))
-            previous, previous_date = current, moment
+            oldest = moment - window_days
+            current = frozenset(position for day, position in newest.values() if day >= oldest)
+            if previous_day is not None and len(previous) >= 2 and not previous <= current:
+                snapshots.append((key, np.datetime64(previous_day, "D"), sorted(previous)))
+            previous, previous_day = current, moment
         if len(previous) >= 2:
-            snapshots.append((key, previous_date, sorted(previous)))
+            snapshots.append((key, np.datetime64(previous_day, "D"), sorted(previous)))
     if not snapshots:
         return pd.DataFrame(columns=COMPARISON_COLUMNS)
     return _comparison_table(ordered, snapshots)
