@@ -68,3 +68,15 @@ def test_custom_dates_filter_the_view_to_that_range():
     spans_end = view.dataset.event_span_end.loc[view.events.index]
     assert (view.events["date_start"] <= "2024-06-30").all() and (spans_end >= "2024-06-01").all()
     assert ((view.claims["as_of"] >= "2024-06-01") & (view.claims["as_of"] <= "2024-06-30")).all()
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_renders_when_every_table_is_header_only(page_path, minimal_dir, monkeypatch):
+    for table in ("sources", "actors", "places", "events", "claims"):
+        path = minimal_dir / f"{table}.csv"
+        path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    monkeypatch.setenv("MONITOR_DATA_DIR", str(minimal_dir))
+    app = open_page(page_path)
+    assert not app.exception, app.exception
+    assert not app.error  # a valid, empty dataset: no validation error either
+    assert app.title
