@@ -29,10 +29,12 @@ def render_headline(container: DeltaGenerator, dataset: Dataset, groups: list[He
         container.caption(f"No total or in-place figures for {metric_label(metric).lower()} in the current choices.")
         return
     columns = container.columns(len(groups))
+    places = dataset.indexed("places")["name"]
     for column, group in zip(columns, groups, strict=True):
+        label = group.label if group.place is None else f"In {places.get(group.place, group.place)} at the time"
         reports, independent = group.reports_and_origins
         column.metric(
-            f"{metric_label(metric)}: {group.label.lower()}",
+            f"{metric_label(metric)}: {label[0].lower()}{label[1:]}",
             group.text,
             help=(
                 f"Each claimant's newest {SCOPE_NOUNS[group.scope]} figure from {group.cutoff:%-d %b %Y} on "
@@ -44,7 +46,6 @@ def render_headline(container: DeltaGenerator, dataset: Dataset, groups: list[He
             f"{len(group.entries)} claimant(s), {reports} report(s), {independent} independent origin(s); "
             f"figures from {group.entries['as_of'].min():%b %Y} to {group.newest:%b %Y}{escape(relation)}"
         )
-        places = dataset.indexed("places")["name"]
         for _, row in group.entries.iterrows():
             column.markdown(_entry(row, places))
 

@@ -179,7 +179,7 @@ def movement_flows(dataset: Dataset, claims: pd.DataFrame) -> pd.DataFrame:
     moved = claims.loc[
         claims["metric"].isin(MOVEMENT_METRICS) & claims["place_id"].notna() & (claims["subject"] == "PRK")
     ]
-    moved = moved.loc[~beside_total(moved, claims).to_numpy()]
+    moved = moved.loc[~beside_total(moved, dataset.claims).to_numpy()]
     columns = ["metric", "place_id", "lowest", "highest", "claims", "origin_lat", "origin_lon", "lat", "lon", "place"]
     if moved.empty:
         return pd.DataFrame(columns=columns)
@@ -210,6 +210,28 @@ def select_claims(
     if not parties:
         mask &= ~claims["interested_party"].fillna(False).to_numpy(dtype=bool)
     return known_on(claims.loc[mask], known)
+
+
+def chosen_claims(
+    dataset: Dataset,
+    claims: pd.DataFrame,
+    metrics: list[str] | tuple[str, ...],
+    scopes: list[str] | tuple[str, ...],
+    *,
+    parties: bool = True,
+    known: pd.Timestamp | None = None,
+    opinion: bool = True,
+) -> pd.DataFrame:
+    """``select_claims`` enriched for display (``claims_with_claimants``), and without the figures read only in
+    blogs and op-eds when ``opinion`` is off: what the overview, figures and disagreement pages show."""
+    enriched = claims_with_claimants(dataset, select_claims(claims, metrics, scopes, parties=parties, known=known))
+    return enriched if opinion else without_opinion_only(enriched)
+
+
+def available_metrics(dataset: Dataset, group: str) -> list[str]:
+    """The metrics of a group that the dataset has claims for, in the schema's order."""
+    present = set(dataset.memo("claim_metrics", lambda: set(dataset.claims["metric"].unique())))
+    return [metric for metric in metrics_in_group(group) if metric in present]
 
 
 def claimant_order(dataset: Dataset, metric: str) -> list[str]:

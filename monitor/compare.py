@@ -4,7 +4,7 @@ far they then agree. Pure functions over claims from ``monitor.claims.claims_wit
 In the order a reader needs them (the sources-and-method page says the same in plain words):
 
 1. **Same definition.** Figures are compared only within one metric and one scope (a total with a total, an
-   in-place count with an in-place count in the same place, counted from the same quarter). Subsets and
+   in-place count with an in-place count in the same recorded place, counted from the same quarter). Subsets and
    sub-periods (scope ``partial``) are never compared, and a part is never set beside its own total.
 2. **Same moment.** Figures disagree only when both describe the same moment: their as-of dates lie within a
    window (31 days unless the reader sets another) and each is its claimant's newest figure at that moment.
@@ -84,10 +84,6 @@ def relation(lows: np.ndarray, highs: np.ndarray) -> Relation:
     return Relation(False, gap, pct, f"differ by {gap:,.0f}{share}")
 
 
-def _place_text(place: object) -> str:
-    return "place not stated" if place is None or pd.isna(place) else f"in {place}"
-
-
 def _counted_from_text(date: object) -> str:
     return "not stated" if date is None or pd.isna(date) else f"{pd.Timestamp(date):%b %Y}"
 
@@ -113,6 +109,12 @@ def comparison_groups(claims: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def unplaced_counts(claims: pd.DataFrame) -> pd.Series:
+    """In-place counts whose place is not recorded: "in eastern Russia", "toward Kursk" and "near the border" may
+    all be such, so they are never compared with each other or set in a headline range."""
+    return (claims["scope"] == "present") & claims["place_id"].isna()
+
+
 def not_comparable_reason(a: pd.Series, b: pd.Series, window_days: int = DEFAULT_WINDOW_DAYS) -> str | None:
     """Why two claims (rows of ``claims_with_claimants``) cannot be set side by side, or None when they can."""
     if a["claim_id"] == b["claim_id"]:
@@ -125,10 +127,10 @@ def not_comparable_reason(a: pd.Series, b: pd.Series, window_days: int = DEFAULT
         return "not comparable: each subset or sub-period counts its own thing"
     if a.get("part_of") == b["claim_id"] or b.get("part_of") == a["claim_id"]:
         return "not comparable: one is a part of the other"
-    if a["scope"] == "present" and not (
-        a["place_id"] == b["place_id"] or (pd.isna(a["place_id"]) and pd.isna(b["place_id"]))
-    ):
-        return f"not comparable: {_place_text(a['place_id'])} vs {_place_text(b['place_id'])}"
+    if a["scope"] == "present" and (pd.isna(a["place_id"]) or pd.isna(b["place_id"])):
+        return "not comparable: the place of an in-place count is not recorded"
+    if a["scope"] == "present" and a["place_id"] != b["place_id"]:
+        return f"not comparable: in {a['place_id']} vs in {b['place_id']}"
     groups = comparison_groups(pd.DataFrame([a, b]))
     if groups["counted_from"].iloc[0] != groups["counted_from"].iloc[1]:
         return (
@@ -190,7 +192,11 @@ def comparisons(claims: pd.DataFrame, window_days: int = DEFAULT_WINDOW_DAYS) ->
     comparison's, so each row is a distinct set of figures, dated by its newest one.
     ``claims`` come from ``claims_with_claimants`` (parts beside their totals are left out here).
     """
-    usable = claims.loc[claims["scope"].isin(COMPARED_SCOPES).to_numpy() & ~claims["beside_total"].to_numpy(bool)]
+    usable = claims.loc[
+        claims["scope"].isin(COMPARED_SCOPES).to_numpy()
+        & ~claims["beside_total"].to_numpy(bool)
+        & ~unplaced_counts(claims).to_numpy()
+    ]
     if usable.empty:
         return pd.DataFrame(columns=COMPARISON_COLUMNS)
     usable = usable.join(comparison_groups(usable).add_suffix("_group"))
@@ -277,6 +283,7 @@ class HeadlineGroup:
 
     scope: str
     label: str
+    place: str | None  # the place of an in-place group (its counts are compared only within one place)
     newest: pd.Timestamp
     cutoff: pd.Timestamp
     entries: pd.DataFrame  # one row per claimant (rows of claims_with_claimants), highest figure first
@@ -299,20 +306,27 @@ class HeadlineGroup:
 def headline(
     claims: pd.DataFrame, metric: str = "troops_deployed", cutoff_days: int = HEADLINE_CUTOFF_DAYS
 ) -> list[HeadlineGroup]:
-    """What the newest figures of a metric say, one group per headline scope ('sent in total', 'in a place at
-    the time'): each claimant's newest figure of that scope, if it is no older than ``cutoff_days`` before the
-    newest figure of the scope. Parts beside their totals are left out; the claims given are those the reader
-    chose (parties to the war in or out, known on a date)."""
-    chosen = claims.loc[(claims["metric"] == metric).to_numpy() & ~claims["beside_total"].to_numpy(bool)]
+    """What the newest figures of a metric say, one group per headline scope ('sent in total') and, for counts in
+    a place, per recorded place ('in Kursk at the time'): each claimant's newest figure of the group, if it is no
+    older than ``cutoff_days`` before the group's newest. Parts beside their totals and in-place counts with no
+    recorded place are left out; the claims given are those the reader chose (parties, known on a date)."""
+    chosen = claims.loc[
+        (claims["metric"] == metric).to_numpy()
+        & ~claims["beside_total"].to_numpy(bool)
+        & ~unplaced_counts(claims).to_numpy()
+    ]
     groups = []
     for scope, label in HEADLINE_SCOPES.items():
-        rows = chosen.loc[(chosen["scope"] == scope).to_numpy()]
-        if rows.empty:
-            continue
-        newest = rows["as_of"].max()
-        cutoff = newest - pd.Timedelta(days=cutoff_days)
-        latest = latest_by_claimant(rows)
-        latest = latest.loc[(latest["as_of"] >= cutoff).to_numpy()].sort_values("value_high", ascending=False)
-        lows, highs = claim_bounds(latest)
-        groups.append(HeadlineGroup(scope, label, newest, cutoff, latest, relation(lows, highs)))
+        scoped = chosen.loc[(chosen["scope"] == scope).to_numpy()]
+        places = sorted(scoped["place_id"].dropna().unique()) if scope == "present" else [None]
+        for place in places:
+            rows = scoped if place is None else scoped.loc[(scoped["place_id"] == place).to_numpy()]
+            if rows.empty:
+                continue
+            newest = rows["as_of"].max()
+            cutoff = newest - pd.Timedelta(days=cutoff_days)
+            latest = latest_by_claimant(rows)
+            latest = latest.loc[(latest["as_of"] >= cutoff).to_numpy()].sort_values("value_high", ascending=False)
+            lows, highs = claim_bounds(latest)
+            groups.append(HeadlineGroup(scope, label, place, newest, cutoff, latest, relation(lows, highs)))
     return groups

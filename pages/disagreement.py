@@ -15,7 +15,7 @@ from components.filters import (
     window_picker,
 )
 from components.render import current_view, empty_state, nothing_to_show
-from monitor.claims import claimant_order, claims_with_claimants, metrics_in_group, select_claims, without_opinion_only
+from monitor.claims import available_metrics, chosen_claims, claimant_order
 from monitor.compare import comparisons
 from monitor.labels import SCOPE_NOUNS, metric_label
 
@@ -31,7 +31,7 @@ st.caption(
 )
 group_column, scope_column = st.columns([3, 4])
 group = metric_group_picker(group_column)
-metrics = [metric for metric in metrics_in_group(group) if (dataset.claims["metric"] == metric).any()]
+metrics = available_metrics(dataset, group)
 if not metrics:
     nothing_to_show(f"This dataset has no {group} figures.")
     st.stop()
@@ -43,9 +43,7 @@ parties_column, opinion_column = st.columns(2)
 parties = parties_toggle(parties_column)
 opinion = opinion_toggle(opinion_column)
 
-claims = claims_with_claimants(dataset, select_claims(view.claims, metrics, scopes, parties=parties, known=known))
-if not opinion:
-    claims = without_opinion_only(claims)
+claims = chosen_claims(dataset, view.claims, metrics, scopes, parties=parties, known=known, opinion=opinion)
 table = comparisons(claims, window)
 if table.empty:
     empty_state(f"comparable figures from two or more claimants within {window} days of each other")

@@ -16,7 +16,7 @@ from components.filters import (
 )
 from components.render import current_view, empty_state, escape, nothing_to_show
 from components.selection import selected_event, show_in_url
-from monitor.claims import claimant_order, claims_with_claimants, metrics_in_group, select_claims, without_opinion_only
+from monitor.claims import available_metrics, chosen_claims, claimant_order
 from monitor.compare import headline
 from monitor.events import key_events
 from monitor.filtering import event_details
@@ -38,7 +38,7 @@ st.caption(
 )
 group_column, metric_column, scope_column = st.columns([3, 2, 3])
 group = metric_group_picker(group_column)
-available = [metric for metric in metrics_in_group(group) if (dataset.claims["metric"] == metric).any()]
+available = available_metrics(dataset, group)
 if not available:
     nothing_to_show(f"This dataset has no {group} figures.")
     st.stop()
@@ -49,9 +49,7 @@ parties = parties_toggle(parties_column)
 opinion = opinion_toggle(opinion_column)
 known = known_on_picker(known_column)
 
-claims = claims_with_claimants(dataset, select_claims(view.claims, [metric], scopes, parties=parties, known=known))
-if not opinion:
-    claims = without_opinion_only(claims)
+claims = chosen_claims(dataset, view.claims, [metric], scopes, parties=parties, known=known, opinion=opinion)
 if claims.empty:
     empty_state(f"{metric_label(metric).lower()} figures")
     st.stop()

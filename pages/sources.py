@@ -66,8 +66,8 @@ st.markdown(
     """
 1. **The same thing.** Two figures are compared only if they count the same thing: one metric (troops sent,
    casualties, containers...) and one scope. A total is compared with a total, a count of troops in a place with a
-   count in the same place, a plan with a plan. A total and an in-place count are *not comparable*, and the page says
-   so instead of giving a percentage. Subsets and sub-periods ("1,000 in the last week") are never compared.
+   count in the same recorded place, a plan with a plan. A total and an in-place count are *not comparable*, and the
+   page says so instead of giving a percentage. Subsets and sub-periods ("1,000 in the last week") are never compared.
 2. **The same moment.** Two figures disagree only if they describe the same moment: their as-of dates lie within a
    window (31 days unless you change it) and each is its claimant's newest figure then. Figures further apart are a
    change over time, shown as each claimant's line of revisions on *Figures by source*, never as a spread.

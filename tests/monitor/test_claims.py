@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from crafted import crafted_folder
+from crafted import SCENARIOS, crafted_folder
 
 from monitor import load_dataset
 from monitor.claims import (
+    available_metrics,
+    chosen_claims,
     claimant_key,
     claims_with_claimants,
     first_source,
@@ -55,6 +57,26 @@ def test_figures_read_only_in_blogs_can_be_left_out(crafted):
     assert enriched.set_index("claim_id").at["blog-estimate", "read_in_kind"] == "blog"
     left = set(without_opinion_only(enriched)["claim_id"])
     assert "blog-estimate" not in left and "nis-close" in left
+    everything = ["captured", "troops_deployed"], ["total", "present"]
+    assert "blog-estimate" in set(chosen_claims(crafted, crafted.claims, *everything)["claim_id"])
+    assert set(chosen_claims(crafted, crafted.claims, *everything, opinion=False)["claim_id"]) == {
+        "nis-close",
+        "us-close",
+        "zelensky-in-kursk",
+    }
+
+
+def test_available_metrics_are_the_groups_metrics_the_data_has(crafted):
+    assert available_metrics(crafted, "personnel") == [
+        "troops_deployed",
+        "troops_reconstruction",
+        "workers",
+        "killed",
+        "wounded",
+        "casualties",
+        "captured",
+    ]
+    assert available_metrics(crafted, "arms") == []
 
 
 def test_select_claims_by_metric_scope_party_and_known_date(crafted):
@@ -80,8 +102,11 @@ def test_movement_flows_use_only_claims_that_name_a_place(dataset):
     assert (flow["origin_lat"], flow["lat"]) == (39.02, 51.73)
 
 
-def test_no_flow_adds_a_part_to_its_total(crafted):
-    claims = crafted.claims.assign(place_id="kursk")
-    flows = movement_flows(crafted, claims).set_index("metric")
+def test_no_flow_adds_a_part_to_its_total(tmp_path):
+    in_kursk = [
+        {**spec, "place_id": "kursk"} if spec["metric"] == "troops_reconstruction" else spec for spec in SCENARIOS
+    ]
+    dataset = load_dataset(crafted_folder(tmp_path / "data", in_kursk), use_cache=False)
+    flows = movement_flows(dataset, dataset.claims).set_index("metric")
     assert flows.at["troops_reconstruction", "claims"] == 2  # the 6,000 total and NIS's 6,000, not the 5,000 part
     assert flows.at["troops_reconstruction", "highest"] == 6000

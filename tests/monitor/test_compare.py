@@ -154,3 +154,23 @@ def test_the_headline_leaves_out_figures_older_than_the_cutoff_and_parts(claims)
     assert "old" not in set(total.entries["claim_id"]) and total.cutoff == pd.Timestamp("2024-09-02")
     (planned,) = headline(claims.assign(scope=claims["scope"].replace("planned", "total")), "troops_reconstruction")
     assert "shoigu-builders" not in set(planned.entries["claim_id"])
+
+
+def test_in_place_counts_whose_place_is_not_recorded_are_never_compared(claims):
+    nowhere = claims.loc["zelensky-in-kursk"].copy()
+    nowhere["claim_id"], nowhere["claimant_key"], nowhere["place_id"] = "nowhere", "someone", None
+    other = nowhere.copy()
+    other["claim_id"], other["claimant_key"], other["value_low"], other["value_high"] = "other", "else", 2000.0, 2000.0
+    assert not_comparable_reason(nowhere, other) == "not comparable: the place of an in-place count is not recorded"
+    both = pd.concat([claims, nowhere.to_frame().T, other.to_frame().T]).astype(
+        {
+            "beside_total": bool,
+            "as_of": "datetime64[ns]",
+            "reported_on": "datetime64[ns]",
+            "counted_from": "datetime64[ns]",
+        }
+    )
+    compared = {claim for ids in comparisons(both)["claim_ids"] for claim in ids}
+    assert not compared & {"nowhere", "other"}
+    (in_place,) = [group for group in headline(both, "troops_deployed") if group.scope == "present"]
+    assert in_place.place == "kursk" and list(in_place.entries["claim_id"]) == ["zelensky-in-kursk"]

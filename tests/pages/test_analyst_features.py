@@ -95,7 +95,7 @@ def test_interested_party_toggle_removes_parties_from_chart_and_headline():
     assert after and not any(name.endswith("◆") for name in after)
     assert [metric.label for metric in app.metric] == [
         "Troops deployed: sent in total",
-        "Troops deployed: in a place at the time",
+        "Troops deployed: in Kursk region at the time",
     ]
     assert not any("◆" in element.value for element in app.markdown)  # no party's figure in the headline
 

@@ -78,12 +78,12 @@ def test_overview_headline_keeps_totals_and_in_place_counts_apart(crafted):
     assert not app.exception, app.exception
     metrics = {metric.label: metric.value for metric in app.metric}
     assert metrics["Troops deployed: sent in total"] == "4,000–6,000"
-    assert metrics["Troops deployed: in a place at the time"] == "11,000"
+    assert metrics["Troops deployed: in Kursk at the time"] == "11,000"
     text = markdown_text(app)
     assert "as of 1 Mar 2025" in text and "National Intelligence Service" in text and "in Kursk" in text
     app.toggle(key="parties").set_value(False).run()
     metrics = {metric.label: metric.value for metric in app.metric}
-    assert "Troops deployed: in a place at the time" not in metrics  # Zelensky is a party to the war
+    assert "Troops deployed: in Kursk at the time" not in metrics  # Zelensky is a party to the war
 
 
 def test_a_header_only_claims_table_leaves_every_page_with_nothing_to_show(tmp_path, monkeypatch):
