@@ -77,7 +77,7 @@ def current_dataset() -> Dataset | DataValidationError:
 def show_data_error(error: DataValidationError) -> None:
     """Every problem as file:row:column, in a code block (plain text, never HTML)."""
     st.error(
-        f"The data in `{data_dir()}` did not pass validation: {len(error.problems)} problem(s). "
+        f"The data in `{data_dir()}` did not pass validation: {error.count} problem(s). "
         "Fix them and reload the page. Each line reads file:row:column: message (the header is row 1).",
         icon=":material/error:",
     )

@@ -14,7 +14,7 @@ from components.data import MAX_PROBLEMS_SHOWN, UPLOAD_KEY
 from components.filters import reset_filters
 from components.selection import select_event, select_place
 from monitor import Dataset, DataValidationError, data_dir, load_tables
-from monitor.bundle import MAX_UPLOAD_BYTES, dataset_to_zip, files_from_upload, template_csv
+from monitor.bundle import MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS, dataset_to_zip, files_from_upload, template_csv
 from monitor.schema import TABLES
 
 UPLOADER_KEY = "upload_files"
@@ -62,7 +62,9 @@ def validate_upload(named_bytes: list[tuple[str, bytes]]) -> tuple[Dataset, dict
     """
     uploaded = files_from_upload(named_bytes)
     files, from_curated = combine_with_curated(uploaded)
-    dataset = load_tables(files, where="the upload or the curated data", version=UPLOAD_VERSION)
+    dataset = load_tables(
+        files, where="the upload or the curated data", version=UPLOAD_VERSION, max_rows=MAX_UPLOAD_ROWS
+    )
     return dataset, {"uploaded": sorted(uploaded, key=_table_order), "from_curated": from_curated}
 
 
@@ -129,7 +131,7 @@ def show_upload_error() -> None:
         return
     kept = "your previous upload" if st.session_state.get(UPLOAD_KEY) is not None else "the curated data"
     st.error(
-        f"The upload did not pass validation: {len(error.problems)} problem(s). Nothing was loaded; the pages still "
+        f"The upload did not pass validation: {error.count} problem(s). Nothing was loaded; the pages still "
         f"show {kept}. Each line reads file:row:column: message (the header is row 1).",
         icon=":material/error:",
     )

@@ -23,8 +23,11 @@ from monitor.loading import Dataset
 from monitor.schema import LIST_SEPARATOR, TABLES, TableSpec
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # everything uploaded at once, as sent (zips still compressed)
-MAX_UNZIPPED_BYTES = 50 * 1024 * 1024  # all the files of one zip, uncompressed: a 50 MB table loads in ~10 s
+MAX_UNZIPPED_BYTES = 30 * 1024 * 1024  # all the files of one zip, uncompressed: within ~300 MB to validate
 MAX_ZIP_ENTRIES = 100
+# Rows per uploaded table, counted before any frame is built. Validation time and memory grow with rows, and
+# a few kilobytes of zip can hold millions of them; 50,000 rows validate in a few seconds within ~300 MB.
+MAX_UPLOAD_ROWS = 50_000
 TABLE_FILES = {spec.file_name: spec for spec in TABLES.values()}
 _EXPECTED = ", ".join(TABLE_FILES)
 # Browsers save a second download of events.csv as "events (1).csv"; that is still events.csv.

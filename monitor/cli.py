@@ -19,7 +19,7 @@ def _load(folder: Path, use_cache: bool = True) -> Dataset | None:
         return load_dataset(folder, use_cache=use_cache)
     except DataValidationError as error:
         print(error.report(), file=sys.stderr)
-        print(f"{len(error.problems)} problem(s) in {folder}", file=sys.stderr)
+        print(f"{error.count} problem(s) in {folder}", file=sys.stderr)
         return None
 
 

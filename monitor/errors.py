@@ -25,13 +25,20 @@ class Problem:
 class DataValidationError(Exception):
     """Raised with every problem found, so a curator can fix them all in one pass."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(set(problems), key=_reading_order)
+    def __init__(self, problems: list[Problem], stopped: str = "") -> None:
+        self.problems = sorted(set(problems), key=reading_order)
+        # Where validation stopped once it had found enough problems to act on ("" when it checked everything).
+        self.stopped = stopped
         super().__init__(self.report())
 
-    def __reduce__(self) -> tuple[type, tuple[list[Problem]]]:
+    def __reduce__(self) -> tuple[type, tuple[list[Problem], str]]:
         # Rebuild from the problems, not the message, so the error survives Streamlit's cache pickling.
-        return (type(self), (self.problems,))
+        return (type(self), (self.problems, self.stopped))
+
+    @property
+    def count(self) -> str:
+        """How many problems, as a reader should take it: '1,000 or more' when validation stopped early."""
+        return f"{len(self.problems):,} or more" if self.stopped else f"{len(self.problems):,}"
 
     def report(self, limit: int | None = None) -> str:
         shown = self.problems if limit is None else self.problems[:limit]
@@ -39,12 +46,14 @@ class DataValidationError(Exception):
         hidden = len(self.problems) - len(shown)
         if hidden:
             lines.append(f"... and {hidden} more problem(s)")
+        if self.stopped:
+            lines.append(f"... validation stopped after {len(self.problems):,} problems: {self.stopped}")
         return "\n".join(lines)
 
 
 _FILE_ORDER = ("sources.csv", "actors.csv", "places.csv", "events.csv", "claims.csv", "story.csv")
 
 
-def _reading_order(problem: Problem) -> tuple[int, str, int, str, str]:
+def reading_order(problem: Problem) -> tuple[int, str, int, str, str]:
     file_rank = _FILE_ORDER.index(problem.file) if problem.file in _FILE_ORDER else len(_FILE_ORDER)
     return (file_rank, problem.file, problem.row, problem.column, problem.message)

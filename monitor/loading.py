@@ -10,6 +10,7 @@ import codecs
 import csv
 import difflib
 import io
+import itertools
 import json
 import re
 import threading
@@ -28,7 +29,7 @@ import pyarrow.csv as pa_csv
 from monitor.actors import state_of
 from monitor.cache import read_cached, write_cached
 from monitor.changelog import latest_release
-from monitor.errors import DataValidationError, Problem
+from monitor.errors import DataValidationError, Problem, reading_order
 from monitor.schema import LIST_SEPARATOR, PARTIES_TO_THE_WAR, TABLES, TableSpec
 
 HEADER_ROW = 1
@@ -45,6 +46,35 @@ _DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _BOOLEAN_TEXT = {"true": True, "false": False}
 _OTHER_DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}
 _PYARROW_BLOCK_BYTES = 1 << 20
+# Enough problems to act on. Collecting them all costs time and memory in proportion to rows x problems (a
+# 6 KB zip of 200,000 empty rows held two million), so validation stops once it has this many.
+MAX_PROBLEMS = 1_000
+# Rows validated in one pass: few at first, so a file that is wrong everywhere stops within a second; more and
+# more after clean passes, so a valid million-row file takes a handful.
+FIRST_CHUNK_ROWS = 1_000
+LARGEST_CHUNK_ROWS = 250_000
+_LINE_END = re.compile(rb"\r\n?|\n")
+_BLANK_TAIL = b" \t,\r\n"  # what a blank line holds: nothing, spaces, or a spreadsheet's empty cells
+_TAIL_BLOCK_BYTES = 1 << 16
+
+
+@dataclass
+class ProblemBudget:
+    """How many more problems validation collects before it stops, and where it stopped."""
+
+    remaining: int = MAX_PROBLEMS
+    stopped: list[str] = field(default_factory=list)
+
+    @property
+    def spent(self) -> bool:
+        return self.remaining <= 0
+
+    def take(self, problems: list[Problem]) -> list[Problem]:
+        self.remaining -= len(problems)
+        return problems
+
+    def stop(self, what_was_not_checked: str) -> None:
+        self.stopped.append(what_was_not_checked)
 
 
 @dataclass
@@ -175,42 +205,71 @@ CODED_EVENT_COLUMNS = ("date_precision", "category", "status", "place_id")
 
 
 def load_tables(
-    files: Mapping[str, bytes | None], *, where: str = "the upload", version: str = "unversioned", changes: str = ""
+    files: Mapping[str, bytes | None],
+    *,
+    where: str = "the upload",
+    version: str = "unversioned",
+    changes: str = "",
+    max_rows: int | None = None,
 ) -> Dataset:
-    """Validate tables given as raw CSV bytes by file name (a folder's files, or an upload)."""
+    """Validate tables given as raw CSV bytes by file name (a folder's files, or an upload).
+
+    ``max_rows`` refuses a table with more data rows, counted before any frame is built."""
     notices: list[str] = []
-    frames = validated_tables(files, where=where, notices=notices)
+    frames = validated_tables(files, where=where, notices=notices, max_rows=max_rows)
     return Dataset(**frames, version=version, latest_changes=changes, notices=tuple(notices))
 
 
 def validated_tables(
-    files: Mapping[str, bytes | None], *, where: str, notices: list[str] | None = None
+    files: Mapping[str, bytes | None],
+    *,
+    where: str,
+    notices: list[str] | None = None,
+    max_rows: int | None = None,
+    max_problems: int = MAX_PROBLEMS,
 ) -> dict[str, pd.DataFrame]:
-    """Every table parsed and validated, by table name; raise one error listing every problem.
+    """Every table parsed and validated, by table name; raise one error listing the problems.
 
     A required file that is absent (None or not a key) is a problem; an optional one loads as an empty table.
     A file in the previous format loads, and ``notices`` (when given) receives what was read differently.
+    After ``max_problems`` problems validation stops, and the error says what was left unchecked.
     """
     problems: list[Problem] = []
     frames: dict[str, pd.DataFrame] = {}
+    budget = ProblemBudget(max_problems)
     for spec in TABLES.values():
         data = files.get(spec.file_name)
+        if budget.spent:
+            if data is not None:
+                budget.stop(f"{spec.file_name} was not checked")
+            continue
         if data is None:
             if spec.optional:
                 frames[spec.name] = empty_table(spec)
             else:
-                problems.append(Problem(spec.file_name, 0, "*", f"file is missing from {where}"))
+                problems.append(budget.take([Problem(spec.file_name, 0, "*", f"file is missing from {where}")])[0])
             continue
-        frame, table_problems = read_table(data, spec, notices)
+        frame, table_problems = read_table(data, spec, notices, max_rows=max_rows, budget=budget)
         problems.extend(table_problems)
         if frame is not None:
             frames[spec.name] = frame
-    problems.extend(check_references(frames))
+    if budget.spent:
+        budget.stop("the checks across tables (ids, parts, dates) were not run")
+    else:
+        problems.extend(check_references(frames))
     if problems:
-        raise DataValidationError(problems)
+        raise _limited_error(problems, max_problems, budget.stopped)
     if "events" in frames:
         frames["events"] = frames["events"].astype(dict.fromkeys(CODED_EVENT_COLUMNS, "category"))
     return frames
+
+
+def _limited_error(problems: list[Problem], max_problems: int, stopped: list[str]) -> DataValidationError:
+    """The error for ``problems``, at most ``max_problems`` of them in reading order."""
+    if len(problems) > max_problems:
+        problems = sorted(problems, key=reading_order)[:max_problems]
+        stopped = stopped or ["problems after these were not listed"]
+    return DataValidationError(problems, stopped="; ".join(stopped))
 
 
 def empty_table(spec: TableSpec) -> pd.DataFrame:
@@ -228,12 +287,21 @@ def read_version(folder: Path) -> str:
 
 
 def read_table(
-    data: bytes, spec: TableSpec, notices: list[str] | None = None
+    data: bytes,
+    spec: TableSpec,
+    notices: list[str] | None = None,
+    *,
+    max_rows: int | None = None,
+    budget: ProblemBudget | None = None,
 ) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Parse and validate one CSV file's bytes; the frame is None when its header is unusable.
 
-    A header in the previous format (``spec.legacy_renames``) is read into the current columns, with a notice."""
+    A header in the previous format (``spec.legacy_renames``) is read into the current columns, with a notice.
+    Blank lines at the end are dropped before anything is parsed; a file with more than ``max_rows`` rows is
+    refused before any frame is built; validation stops once ``budget`` is spent."""
     name = spec.file_name
+    budget = budget if budget is not None else ProblemBudget()
+    data = without_trailing_blank_lines(data)
     text, problems = _decode(data, name)
     if text is None:
         return None, problems
@@ -244,15 +312,49 @@ def read_table(
         return None, header_problems
     # pyarrow parses the bytes themselves: the decoded copy (as large as the file) is let go first.
     del text
+    if max_rows is not None and count_rows(data, stop_after=max_rows) > max_rows:
+        return None, budget.take([Problem(name, 0, "*", f"has more than {max_rows:,} rows; the limit is {max_rows:,}")])
     raw, problems = _read_cells(data.removeprefix(codecs.BOM_UTF8), spec, header)
     if raw is None:
-        return None, problems
+        return None, budget.take(problems[: max(budget.remaining, 1)])
     if _is_legacy(header, spec):
         raw = _upgrade_legacy(raw, spec, notices if notices is not None else [])
-    frame, parse_problems = _parse_columns(raw, spec)
-    problems.extend(parse_problems)
-    problems.extend(_validate(frame, raw, spec, already_reported={(p.row, p.column) for p in problems}))
+    frame, problems = _parse_columns(raw, spec, budget)
+    problems.extend(_validate(frame, raw, spec, {(p.row, p.column) for p in problems}, budget))
     return frame, problems
+
+
+def without_trailing_blank_lines(data: bytes) -> bytes:
+    """The file without the blank lines (or lines of empty cells) at its end, found from the end backwards.
+
+    Spreadsheets export such lines, and a few kilobytes of zip can hold millions of them: dropped before
+    parsing, they cost nothing. The file is returned as it is (no copy) when it has none."""
+    end = len(data)
+    while end > 0:
+        start = max(0, end - _TAIL_BLOCK_BYTES)
+        kept = data[start:end].rstrip(_BLANK_TAIL)
+        end = start + len(kept)
+        if kept:
+            break
+    # The last filled line keeps its own trailing empty cells ('a,b,,'), up to its line end.
+    while end < len(data) and data[end : end + 1] in (b" ", b"\t", b","):
+        end += 1
+    line_end = _LINE_END.match(data, end)
+    cut = line_end.end() if line_end is not None else end  # its line end stays: pyarrow needs it after a header
+    return data if cut == len(data) else data[:cut]
+
+
+def count_rows(data: bytes, stop_after: int) -> int:
+    """The number of data rows (records after the header), counted up to ``stop_after + 1``.
+
+    Line ends are an upper bound, counted in C; only when they exceed the limit are records counted exactly
+    (a quoted cell may hold line breaks), and never more than ``stop_after + 1`` of them."""
+    line_ends = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    if line_ends <= stop_after:
+        return line_ends
+    records = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""))
+    counted = sum(1 for _ in itertools.islice(records, stop_after + 2))
+    return max(counted - 1, 0)
 
 
 def _decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
@@ -413,7 +515,7 @@ def _ragged_rows(text: str, name: str) -> list[Problem]:
     return problems
 
 
-def _parse_columns(raw: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]]:
+def _parse_columns(raw: pd.DataFrame, spec: TableSpec, budget: ProblemBudget) -> tuple[pd.DataFrame, list[Problem]]:
     parsed: dict[str, pd.Series] = {}
     problems: list[Problem] = []
     for column in spec.columns:
@@ -422,7 +524,7 @@ def _parse_columns(raw: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, li
         kind = spec.column_kind(column)
         values, bad = _PARSERS[kind](text, empty)
         parsed[column] = values
-        for index in raw.index[bad]:
+        for index in raw.index[bad][: max(budget.remaining - len(problems), 0)]:
             problems.append(
                 Problem(
                     spec.file_name,
@@ -431,7 +533,7 @@ def _parse_columns(raw: pd.DataFrame, spec: TableSpec) -> tuple[pd.DataFrame, li
                     _PARSE_MESSAGES[kind].format(_shorten(raw.at[index, column])),
                 )
             )
-    return pd.DataFrame(parsed, index=raw.index), problems
+    return pd.DataFrame(parsed, index=raw.index), budget.take(problems)
 
 
 def _parse_string(text: pd.Series, empty: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -497,13 +599,68 @@ _PARSE_MESSAGES = {
 
 
 def _validate(
-    frame: pd.DataFrame, raw: pd.DataFrame, spec: TableSpec, already_reported: set[tuple[int, str]]
+    frame: pd.DataFrame,
+    raw: pd.DataFrame,
+    spec: TableSpec,
+    already_reported: set[tuple[int, str]],
+    budget: ProblemBudget,
 ) -> list[Problem]:
-    try:
-        spec.schema.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as errors:
-        return _problems_from_failures(errors.failure_cases, raw, spec, already_reported)
-    return []
+    """The schema's problems, found chunk by chunk of rows until the budget is spent.
+
+    Uniqueness spans chunks, so it is checked on whole columns first (as pandera would: every row of a
+    repeated value); the other checks see one row at a time and are run on growing chunks."""
+    problems = budget.take(_duplicates(frame, raw, spec, already_reported, limit=budget.remaining))
+    schema = _chunk_schema(spec)
+    start, size = 0, FIRST_CHUNK_ROWS
+    while start < len(frame):
+        if budget.spent:
+            budget.stop(
+                f"{spec.file_name} rows {start + FIRST_DATA_ROW:,} to {len(frame) + HEADER_ROW:,} were not fully checked"
+            )
+            break
+        try:
+            schema.validate(frame.iloc[start : start + size], lazy=True)
+        except pa.errors.SchemaErrors as errors:
+            found = _problems_from_failures(errors.failure_cases, raw, spec, already_reported)
+            problems.extend(budget.take(found))
+        start, size = start + size, min(size * 4, LARGEST_CHUNK_ROWS)
+    return problems
+
+
+def _unique_columns(spec: TableSpec) -> list[str]:
+    return [name for name, column in spec.schema.columns.items() if column.unique]
+
+
+_CHUNK_SCHEMAS: dict[str, pa.DataFrameSchema] = {}
+
+
+def _chunk_schema(spec: TableSpec) -> pa.DataFrameSchema:
+    """The table's schema without its uniqueness rules, which a chunk of rows cannot judge."""
+    if spec.name not in _CHUNK_SCHEMAS:
+        _CHUNK_SCHEMAS[spec.name] = spec.schema.update_columns(
+            {column: {"unique": False} for column in _unique_columns(spec)}
+        )
+    return _CHUNK_SCHEMAS[spec.name]
+
+
+def _duplicates(
+    frame: pd.DataFrame, raw: pd.DataFrame, spec: TableSpec, already_reported: set[tuple[int, str]], limit: int
+) -> list[Problem]:
+    """Every row of a value that a unique column holds more than once (empty cells are not values), up to
+    ``limit`` of them."""
+    problems: list[Problem] = []
+    rows_by_value: dict[str, pd.Series] = {}
+    for column in _unique_columns(spec):
+        values = frame[column]
+        repeated = values.notna() & values.duplicated(keep=False)
+        for index in frame.index[repeated.to_numpy(dtype=bool)]:
+            if len(problems) >= limit:
+                return problems
+            row = int(index) + FIRST_DATA_ROW
+            if (row, column) not in already_reported:
+                message = _describe("field_uniqueness", raw, index, column, rows_by_value)
+                problems.append(Problem(spec.file_name, row, column, message))
+    return problems
 
 
 def _problems_from_failures(
