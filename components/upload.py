@@ -14,14 +14,25 @@ from components.data import MAX_PROBLEMS_SHOWN, UPLOAD_KEY
 from components.filters import reset_filters
 from components.selection import select_event, select_place
 from monitor import Dataset, DataValidationError, data_dir, load_tables
-from monitor.bundle import MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS, dataset_to_zip, files_from_upload, template_csv
+from monitor.bundle import (
+    MAX_HELD_UPLOAD_BYTES,
+    MAX_UPLOAD_MB,
+    MAX_UPLOAD_ROWS,
+    check_upload_size,
+    dataset_to_zip,
+    files_from_upload,
+    template_csv,
+)
 from monitor.schema import TABLES
+from monitor.upload_memory import UploadMemory, UploadRefusedError
 
 UPLOADER_KEY = "upload_files"
 _UPLOADER_ROUND = "upload_files_round"  # bumped to empty the uploader widget
 SUMMARY_KEY = "upload_summary"
 ERROR_KEY = "upload_error"
 UPLOAD_VERSION = "your upload"
+# One per server process: every session's uploads share its room (see monitor/upload_memory.py).
+UPLOAD_MEMORY = UploadMemory(MAX_HELD_UPLOAD_BYTES)
 
 
 def uploader_key() -> str:
@@ -81,11 +92,15 @@ def on_upload() -> None:
     chosen = st.session_state.get(uploader_key()) or []
     if not chosen:
         return
-    named_bytes = [(item.name, item.getvalue()) for item in chosen]
     _empty_the_uploader()
     try:
-        dataset, summary = validate_upload(named_bytes)
-    except DataValidationError as error:
+        check_upload_size([(item.name, item.size) for item in chosen])  # before any file is copied
+        named_bytes = [(item.name, item.getvalue()) for item in chosen]
+        with UPLOAD_MEMORY.validating():
+            dataset, summary = validate_upload(named_bytes)
+        del named_bytes
+        UPLOAD_MEMORY.hold(dataset, replacing=st.session_state.get(UPLOAD_KEY))
+    except (DataValidationError, UploadRefusedError) as error:
         st.session_state[ERROR_KEY] = error  # the previous dataset, if any, stays in use
         return
     st.session_state.pop(ERROR_KEY, None)
@@ -95,7 +110,7 @@ def on_upload() -> None:
 def use_dataset(dataset: Dataset | None, summary: dict[str, list[str]] | None = None) -> None:
     """Explore ``dataset`` in this session (None: the curated data again), from a fresh view."""
     if dataset is None:
-        st.session_state.pop(UPLOAD_KEY, None)
+        UPLOAD_MEMORY.release(st.session_state.pop(UPLOAD_KEY, None))
         st.session_state.pop(SUMMARY_KEY, None)
         st.session_state.pop(ERROR_KEY, None)
         _empty_the_uploader()
@@ -119,8 +134,8 @@ def upload_widget() -> None:
         accept_multiple_files=True,
         key=uploader_key(),
         on_change=on_upload,
-        max_upload_size=MAX_UPLOAD_BYTES // (1024 * 1024),
-        help=f"Choose all the files at once (or one zip), up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB in all. "
+        max_upload_size=MAX_UPLOAD_MB,
+        help=f"Choose all the files at once (or one zip), up to {MAX_UPLOAD_MB} MB in all. "
         "A new upload replaces the previous one. Folders inside a zip are ignored.",
     )
 
@@ -130,6 +145,9 @@ def show_upload_error() -> None:
     if error is None:
         return
     kept = "your previous upload" if st.session_state.get(UPLOAD_KEY) is not None else "the curated data"
+    if isinstance(error, UploadRefusedError):
+        st.error(f"{error} Nothing was loaded; the pages still show {kept}.", icon=":material/memory:")
+        return
     st.error(
         f"The upload did not pass validation: {error.count} problem(s). Nothing was loaded; the pages still "
         f"show {kept}. Each line reads file:row:column: message (the header is row 1).",

@@ -22,12 +22,19 @@ from monitor.errors import DataValidationError, Problem
 from monitor.loading import Dataset
 from monitor.schema import LIST_SEPARATOR, TABLES, TableSpec
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # everything uploaded at once, as sent (zips still compressed)
-MAX_UNZIPPED_BYTES = 30 * 1024 * 1024  # all the files of one zip, uncompressed: within ~300 MB to validate
+# Sizes in MB of 1,000,000 bytes. Streamlit's browser side refuses a file over server.maxUploadSize MB, with
+# 1 MB = 1,000,000 bytes (1,048,576 on Windows): .streamlit/config.toml holds the same number (tested), and the
+# server's own check here catches what a Windows browser lets through, naming the file.
+MEGABYTE = 1_000_000
+MAX_UPLOAD_MB = 20
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * MEGABYTE  # everything uploaded at once, as sent (zips still compressed)
+MAX_UNZIPPED_BYTES = 30 * MEGABYTE  # all the files of one zip, uncompressed: within ~300 MB to validate
 MAX_ZIP_ENTRIES = 100
 # Rows per uploaded table, counted before any frame is built. Validation time and memory grow with rows, and
 # a few kilobytes of zip can hold millions of them; 50,000 rows validate in a few seconds within ~300 MB.
 MAX_UPLOAD_ROWS = 50_000
+# Memory all sessions' validated uploads may hold together (a full 30 MB upload holds about 60 MB).
+MAX_HELD_UPLOAD_BYTES = 200 * MEGABYTE
 TABLE_FILES = {spec.file_name: spec for spec in TABLES.values()}
 _EXPECTED = ", ".join(TABLE_FILES)
 # Browsers save a second download of events.csv as "events (1).csv"; that is still events.csv.
@@ -59,13 +66,8 @@ def files_from_upload(named_bytes: list[tuple[str, bytes]]) -> dict[str, bytes]:
     Each item is an uploaded file's name and bytes: a table's CSV, or a zip whose CSVs are tables (folders
     inside the zip are ignored, as are files that are not CSV, such as a README or datapackage.json).
     """
+    check_upload_size([(name, len(data)) for name, data in named_bytes])
     problems: list[Problem] = []
-    total = sum(len(data) for _, data in named_bytes)
-    if total > MAX_UPLOAD_BYTES:
-        problems.append(
-            Problem("the upload", 0, "*", f"is {_megabytes(total)}; the limit is {_megabytes(MAX_UPLOAD_BYTES)}")
-        )
-        raise DataValidationError(problems)
     tables: dict[str, bytes] = {}
     came_from: dict[str, str] = {}
 
@@ -92,6 +94,26 @@ def files_from_upload(named_bytes: list[tuple[str, bytes]]) -> dict[str, bytes]:
     if problems:
         raise DataValidationError(problems)
     return tables
+
+
+def check_upload_size(named_sizes: list[tuple[str, int]]) -> None:
+    """Raise DataValidationError when the files together exceed the upload limit, naming the one that crosses it."""
+    total = 0
+    for name, size in named_sizes:
+        total += size
+        if total > MAX_UPLOAD_BYTES:
+            shown = PurePosixPath(name.replace("\\", "/")).name or name
+            raise DataValidationError(
+                [
+                    Problem(
+                        shown,
+                        0,
+                        "*",
+                        f"brings the upload to more than {_megabytes(MAX_UPLOAD_BYTES)} "
+                        f"({_megabytes(size)} for this file); the limit is for all files at once",
+                    )
+                ]
+            )
 
 
 def _unexpected(name: str) -> str:
@@ -138,7 +160,7 @@ def _unzip(name: str, data: bytes, problems: list[Problem]) -> list[tuple[str, b
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
+    return f"{size / MEGABYTE:.1f} MB"
 
 
 def template_csv(table: str) -> bytes:

@@ -312,7 +312,7 @@ def read_table(
         return None, header_problems
     # pyarrow parses the bytes themselves: the decoded copy (as large as the file) is let go first.
     del text
-    if max_rows is not None and count_rows(data, stop_after=max_rows) > max_rows:
+    if max_rows is not None and has_more_rows_than(data, max_rows):
         return None, budget.take([Problem(name, 0, "*", f"has more than {max_rows:,} rows; the limit is {max_rows:,}")])
     raw, problems = _read_cells(data.removeprefix(codecs.BOM_UTF8), spec, header)
     if raw is None:
@@ -344,17 +344,16 @@ def without_trailing_blank_lines(data: bytes) -> bytes:
     return data if cut == len(data) else data[:cut]
 
 
-def count_rows(data: bytes, stop_after: int) -> int:
-    """The number of data rows (records after the header), counted up to ``stop_after + 1``.
+def has_more_rows_than(data: bytes, limit: int) -> bool:
+    """True when the file holds more than ``limit`` data rows (records after the header).
 
-    Line ends are an upper bound, counted in C; only when they exceed the limit are records counted exactly
-    (a quoted cell may hold line breaks), and never more than ``stop_after + 1`` of them."""
+    Line ends bound the number of records and are counted in C; only when they exceed the limit are records
+    counted exactly (a quoted cell may hold line breaks), and never more than ``limit + 2`` of them."""
     line_ends = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
-    if line_ends <= stop_after:
-        return line_ends
+    if line_ends <= limit:
+        return False
     records = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""))
-    counted = sum(1 for _ in itertools.islice(records, stop_after + 2))
-    return max(counted - 1, 0)
+    return sum(1 for _ in itertools.islice(records, limit + 2)) > limit + 1
 
 
 def _decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
@@ -615,7 +614,8 @@ def _validate(
     while start < len(frame):
         if budget.spent:
             budget.stop(
-                f"{spec.file_name} rows {start + FIRST_DATA_ROW:,} to {len(frame) + HEADER_ROW:,} were not fully checked"
+                f"{spec.file_name} rows {start + FIRST_DATA_ROW:,} to {len(frame) + HEADER_ROW:,} "
+                "were not fully checked"
             )
             break
         try:

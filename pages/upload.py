@@ -6,7 +6,8 @@ import streamlit as st
 
 from components.render import current_view
 from components.upload import show_upload_error, show_upload_status, template_buttons, upload_widget
-from monitor.bundle import MAX_UNZIPPED_BYTES, MAX_UPLOAD_BYTES
+from monitor.bundle import MAX_UNZIPPED_BYTES, MAX_UPLOAD_MB, MAX_UPLOAD_ROWS, MEGABYTE
+from monitor.loading import MAX_PROBLEMS
 
 view = current_view()
 
@@ -20,9 +21,11 @@ st.markdown(
 show_upload_status(view.dataset)
 upload_widget()
 st.caption(
-    f"At most {MAX_UPLOAD_BYTES // (1024 * 1024)} MB per upload and {MAX_UNZIPPED_BYTES // (1024 * 1024)} MB "
-    "unzipped. UTF-8 text with a comma between columns and the header as the first row; a byte-order mark and "
-    "Windows line ends are fine. Lists (actors, source_ids) are separated by ';'; links must be http(s)."
+    f"At most {MAX_UPLOAD_MB} MB per upload (a browser refuses a larger file before it is sent, and marks it in "
+    f"red in the list above), {MAX_UNZIPPED_BYTES // MEGABYTE} MB unzipped and {MAX_UPLOAD_ROWS:,} rows per table. "
+    f"Validation lists the first {MAX_PROBLEMS:,} problems. UTF-8 text with a comma between columns and the header "
+    "as the first row; a byte-order mark and Windows line ends are fine. Lists (actors, source_ids) are "
+    "separated by ';'; links must be http(s)."
 )
 show_upload_error()
 

@@ -16,7 +16,7 @@ from apptest import open_page
 from uploads import UPLOAD_PAGE, fixture_files, upload
 
 from components.render import escape, link_column, safe_url, with_safe_links
-from monitor.bundle import MAX_UPLOAD_BYTES
+from monitor.bundle import MAX_UPLOAD_MB
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 APP_FILES = [
@@ -127,7 +127,7 @@ def test_the_server_keeps_xsrf_protection_and_caps_uploads():
     config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["enableXsrfProtection"] is True
     assert config["server"].get("enableCORS", True) is True
-    assert config["server"]["maxUploadSize"] == MAX_UPLOAD_BYTES // (1024 * 1024) == 20
+    assert config["server"]["maxUploadSize"] == MAX_UPLOAD_MB == 20  # the same number, in the same unit (MB)
 
 
 def test_an_upload_is_never_written_to_disk(monkeypatch):

@@ -105,7 +105,18 @@ def test_a_corrupted_zip_entry():
 
 def test_the_upload_is_size_capped():
     assert problems_of([("events.csv", b"x" * (bundle.MAX_UPLOAD_BYTES + 1))]) == [
-        "the upload:0:*: is 20.0 MB; the limit is 20.0 MB"
+        "events.csv:0:*: brings the upload to more than 20.0 MB (20.0 MB for this file); "
+        "the limit is for all files at once"
+    ]
+
+
+def test_the_size_cap_names_the_file_that_crosses_it_before_any_is_copied():
+    half = bundle.MAX_UPLOAD_BYTES // 2 + 1
+    with pytest.raises(DataValidationError) as raised:
+        bundle.check_upload_size([("actors.csv", half), ("Events (1).csv", half), ("claims.csv", half)])
+    assert [str(problem) for problem in raised.value.problems] == [
+        "Events (1).csv:0:*: brings the upload to more than 20.0 MB (10.0 MB for this file); "
+        "the limit is for all files at once"
     ]
 
 
