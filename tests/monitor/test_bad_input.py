@@ -356,21 +356,27 @@ EXACT = [
         2,
         "url",
         "javascript:alert(1)",
-        ["sources.csv:2:url: 'javascript:alert(1)' must be an http(s) URL with no spaces"],
+        [
+            "sources.csv:2:url: 'javascript:alert(1)' must be an http(s) URL with a host, and spaces, quotes, brackets and parentheses written as %20, %27, %28…"
+        ],
     ),
     (
         "sources.csv",
         3,
         "url",
         "data:text/html,<script>alert(1)</script>",
-        ["sources.csv:3:url: 'data:text/html,<script>alert(1)</script>' must be an http(s) URL with no spaces"],
+        [
+            "sources.csv:3:url: 'data:text/html,<script>alert(1)</script>' must be an http(s) URL with a host, and spaces, quotes, brackets and parentheses written as %20, %27, %28…"
+        ],
     ),
     (
         "places.csv",
         2,
         "coords_source",
         "JavaScript:alert(document.cookie)",
-        ["places.csv:2:coords_source: 'JavaScript:alert(document.cookie)' must be an http(s) URL with no spaces"],
+        [
+            "places.csv:2:coords_source: 'JavaScript:alert(document.cookie)' must be an http(s) URL with a host, and spaces, quotes, brackets and parentheses written as %20, %27, %28…"
+        ],
     ),
 ]
 
