@@ -123,10 +123,12 @@ def is_web_url(text: object) -> bool:
 
 def _web_urls(values: pd.Series) -> pd.Series:
     # The pattern rules most cells out or in at C speed; only the survivors are parsed one by one.
-    candidates = values.str.match(r"^https?://") & ~values.str.contains(URL_FORBIDDEN.pattern, regex=True)
+    candidates = (values.str.match(r"^https?://") & ~values.str.contains(URL_FORBIDDEN.pattern, regex=True)).to_numpy(
+        dtype=bool
+    )
     result = candidates.copy()
     result[candidates] = [is_web_url(value) for value in values[candidates]]
-    return result.astype(bool)
+    return pd.Series(result, index=values.index)
 
 
 @dataclass(frozen=True)

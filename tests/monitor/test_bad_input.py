@@ -357,7 +357,8 @@ EXACT = [
         "url",
         "javascript:alert(1)",
         [
-            "sources.csv:2:url: 'javascript:alert(1)' must be an http(s) URL with a host, and spaces, quotes, brackets and parentheses written as %20, %27, %28…"
+            "sources.csv:2:url: 'javascript:alert(1)' "
+            "must be an http(s) URL with a host, and spaces, quotes, brackets and parentheses written as %20, %27, %28…"
         ],
     ),
     (
@@ -366,7 +367,8 @@ EXACT = [
         "url",
         "data:text/html,<script>alert(1)</script>",
         [
-            "sources.csv:3:url: 'data:text/html,<script>alert(1)</script>' must be an http(s) URL with a host, and spaces, quotes, brackets and parentheses written as %20, %27, %28…"
+            "sources.csv:3:url: 'data:text/html,<script>alert(1)</script>' "
+            "must be an http(s) URL with a host, and spaces, quotes, brackets and parentheses written as %20, %27, %28…"
         ],
     ),
     (
@@ -375,7 +377,8 @@ EXACT = [
         "coords_source",
         "JavaScript:alert(document.cookie)",
         [
-            "places.csv:2:coords_source: 'JavaScript:alert(document.cookie)' must be an http(s) URL with a host, and spaces, quotes, brackets and parentheses written as %20, %27, %28…"
+            "places.csv:2:coords_source: 'JavaScript:alert(document.cookie)' "
+            "must be an http(s) URL with a host, and spaces, quotes, brackets and parentheses written as %20, %27, %28…"
         ],
     ),
 ]

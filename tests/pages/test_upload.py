@@ -77,7 +77,8 @@ def test_a_bad_upload_lists_every_problem_and_keeps_the_previous_data():
     assert "did not pass validation: 2 problem(s)" in app.error[0].value
     assert "the pages still show your previous upload" in app.error[0].value
     assert app.code[0].value.splitlines() == [
-        "sources.csv:2:url: 'javascript:alert(1)' must be an http(s) URL with a host, and spaces, quotes, brackets and parentheses written as %20, %27, %28…",
+        "sources.csv:2:url: 'javascript:alert(1)' "
+        "must be an http(s) URL with a host, and spaces, quotes, brackets and parentheses written as %20, %27, %28…",
         "events.csv:2:date_start: '2030-01-01' must be between 1953-01-01 and 2025-12-31",
     ]
     assert MARKER in set(dataset_in_use(app).events["title"]), "the previous upload is still in use"
