@@ -384,6 +384,11 @@ def plotly_text(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def plotly_texts(values: np.ndarray) -> np.ndarray:
+    """``plotly_text`` over an array of data text (hover columns, lane names), as an object array."""
+    return np.vectorize(plotly_text, otypes=[object])(values) if values.size else values
+
+
 def claimant_colours(keys: list[str]) -> dict[str, str]:
     """A colour per claimant key, in the order given (the dataset's, so a claimant keeps its colour under filters)."""
     return {key: CLAIMANT_COLOURS[number % len(CLAIMANT_COLOURS)] for number, key in enumerate(keys)}
@@ -490,7 +495,7 @@ def _marked_label(marked: tuple[pd.Timestamp, str], window: tuple[pd.Timestamp, 
 
 
 def _legend_name(claimant: str, interested: bool) -> str:
-    return f"{claimant}{PARTY_MARK}" if interested else str(claimant)
+    return f"{plotly_text(claimant)}{PARTY_MARK}" if interested else plotly_text(claimant)
 
 
 def _marker_style(colour: str, symbol: object, interested: bool, size: int) -> dict:
@@ -538,7 +543,7 @@ def _revision_trace(
     high = rows["value_high"].to_numpy(dtype=float)
     low = rows["value_low"].to_numpy(dtype=float)
     symbols = rows["qualifier"].map(QUALIFIER_SYMBOLS).fillna("circle").to_numpy(dtype=object)
-    hover = rows[["figure", "chain", "scope", "read_in_kind"]].fillna("—").to_numpy(dtype=object)
+    hover = plotly_texts(rows[["figure", "chain", "scope", "read_in_kind"]].fillna("—").to_numpy(dtype=object))
     return {
         "type": "scatter",
         "x": _plain(_epoch_ms(rows["as_of"].to_numpy(dtype="datetime64[ns]"))),
@@ -546,7 +551,7 @@ def _revision_trace(
         "mode": "lines+markers",
         "line": {"color": colour, "width": 2, "dash": SCOPE_DASHES.get(scope, "solid"), "shape": "hv"},
         "name": _legend_name(name, interested),
-        "legendgroup": name,
+        "legendgroup": plotly_text(name),
         "showlegend": in_legend,
         "marker": _marker_style(colour, _plain(symbols), interested, 12),
         "error_y": _range_bars(high, np.where(low < high, high - low, 0.0), colour),
@@ -579,7 +584,7 @@ def _claim_range_traces(rows: pd.DataFrame, colours: dict[str, str]) -> tuple[li
                 "y": _plain(high[positions]),
                 "mode": "markers",
                 "name": _legend_name(claimant, interested),
-                "legendgroup": str(claimant),
+                "legendgroup": plotly_text(claimant),
                 "marker": _marker_style(colour, "square", interested, 8),
                 "error_y": _range_bars(high[positions], below[positions], colour),
                 "text": list(labels[positions]),

@@ -37,11 +37,17 @@ def safe_url(url: object) -> str | None:
     return url if is_web_url(url) else None
 
 
+# Streamlit's Markdown (remark-gfm) turns bare URLs, "www." names and e-mail addresses in text into links
+# after escapes are read, so a backslash cannot stop it; an invisible word joiner inside the pattern does.
+_AUTOLINKS = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)")
+_WORD_JOINER = "\u2060"
+
+
 def escape(text: object) -> str:
-    """Data text as literal Markdown: no formatting, links or HTML can sneak in."""
+    """Data text as literal Markdown: no formatting, links (bare URLs included) or HTML can sneak in."""
     if text is None or (not isinstance(text, str) and pd.isna(text)):
         return ""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", _AUTOLINKS.sub(_WORD_JOINER, str(text)))
 
 
 def link_column(label: str = "Link") -> st.column_config.LinkColumn:
