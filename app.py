@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from components.data import UPLOAD_KEY, current_dataset, release_previous_rerun, show_data_error
+from components.data import current_dataset, release_previous_rerun, session_upload, show_data_error
 from components.filters import sidebar_filters
 from components.navigation import navigation
 from components.render import show_notices
@@ -36,8 +36,15 @@ sync_from_url(loaded)
 st.session_state.pop("view", None)
 release_previous_rerun(loaded)
 view = apply_filters(loaded, sidebar_filters(loaded))
-if st.session_state.get(UPLOAD_KEY) is not None:
+uploaded = session_upload() is not None
+if uploaded:
     st.sidebar.caption("Data: your upload (this session only)")
 st.sidebar.caption(view.summary)
 st.session_state["view"] = view
-pages.run()
+try:
+    pages.run()
+finally:
+    if uploaded:
+        # An upload is held by the upload store alone, so a closed tab's data goes soon after its session
+        # (components/data.py); the session state Streamlit keeps for a reconnection must not hold it too.
+        st.session_state.pop("view", None)

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
+import threading
+import time
+import uuid
 from pathlib import Path
 
 import streamlit as st
+from streamlit import runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from monitor import Dataset, DataValidationError, data_dir, load_dataset
+from monitor.bundle import MAX_HELD_UPLOAD_BYTES
+from monitor.upload_memory import UploadStore
 
 MAX_PROBLEMS_SHOWN = 200
 
@@ -65,12 +74,72 @@ def load_current_dataset() -> Dataset | DataValidationError:
         return _load(str(folder), _signature(folder) if folder.is_dir() else ())
 
 
-UPLOAD_KEY = "uploaded_dataset"
+# The session's key to its upload in UPLOADS: the dataset itself is held there, not in session state, so that
+# it is dropped soon after the session ends (see monitor/upload_memory.py).
+UPLOAD_KEY = "upload_owner"
+# One store per server process: every session's uploads share its room.
+UPLOADS = UploadStore(MAX_HELD_UPLOAD_BYTES)
+SWEEP_SECONDS = 5.0
+_sweeper: threading.Thread | None = None
+_sweeper_lock = threading.Lock()
+
+
+def session_upload() -> Dataset | None:
+    """This session's uploaded dataset, if it has one."""
+    return UPLOADS.get(st.session_state.get(UPLOAD_KEY))
+
+
+def keep_upload(dataset: Dataset) -> None:
+    """Hold ``dataset`` as this session's upload, replacing the previous one; raises UploadRefusedError."""
+    owner = st.session_state.setdefault(UPLOAD_KEY, uuid.uuid4().hex)
+    context = get_script_run_ctx(suppress_warning=True)
+    UPLOADS.put(owner, dataset, session_id=context.session_id if context and runtime.exists() else None)
+    _start_sweeper()
+
+
+def forget_upload() -> None:
+    """Give back this session's upload."""
+    UPLOADS.drop(st.session_state.pop(UPLOAD_KEY, None))
+    give_memory_back()
+
+
+def _start_sweeper() -> None:
+    """Once per process: a thread that drops the uploads of sessions that have ended."""
+    global _sweeper
+    with _sweeper_lock:
+        if _sweeper is None or not _sweeper.is_alive():
+            _sweeper = threading.Thread(target=_sweep_forever, name="upload-sweeper", daemon=True)
+            _sweeper.start()
+
+
+def _sweep_forever() -> None:
+    collect_until = 0.0
+    while True:
+        time.sleep(SWEEP_SECONDS)
+        if not runtime.exists():
+            continue
+        grace = st.get_option("server.disconnectedSessionTTL")
+        if UPLOADS.sweep(runtime.get_instance().is_active_session, grace):
+            # Streamlit forgets an ended session's own objects later still (when its session store is next
+            # touched, and when another script runs): keep collecting a while so their memory comes back too.
+            collect_until = time.monotonic() + 2 * grace + 60
+        if time.monotonic() < collect_until:
+            give_memory_back()
+
+
+def give_memory_back() -> None:
+    """Free what was let go now, and hand the freed heap back to the system where glibc allows.
+
+    pandas frames sit in reference cycles (a full collection frees them), and glibc keeps freed memory for
+    reuse unless asked: without this, a closed tab's upload stays in the server's resident memory."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to hand back this way
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def current_dataset() -> Dataset | DataValidationError:
-    """This session's uploaded dataset when there is one (kept in the session only), else the shared one."""
-    uploaded = st.session_state.get(UPLOAD_KEY)
+    """This session's uploaded dataset when there is one (only this session can reach it), else the shared one."""
+    uploaded = session_upload()
     return uploaded if uploaded is not None else load_current_dataset()
 
 

@@ -10,12 +10,11 @@ from collections.abc import Iterable
 
 import streamlit as st
 
-from components.data import MAX_PROBLEMS_SHOWN, UPLOAD_KEY
+from components.data import MAX_PROBLEMS_SHOWN, UPLOADS, forget_upload, give_memory_back, keep_upload, session_upload
 from components.filters import reset_filters
 from components.selection import select_event, select_place
 from monitor import Dataset, DataValidationError, data_dir, load_tables
 from monitor.bundle import (
-    MAX_HELD_UPLOAD_BYTES,
     MAX_UPLOAD_MB,
     MAX_UPLOAD_ROWS,
     check_upload_size,
@@ -24,15 +23,13 @@ from monitor.bundle import (
     template_csv,
 )
 from monitor.schema import TABLES
-from monitor.upload_memory import UploadMemory, UploadRefusedError
+from monitor.upload_memory import UploadRefusedError
 
 UPLOADER_KEY = "upload_files"
 _UPLOADER_ROUND = "upload_files_round"  # bumped to empty the uploader widget
 SUMMARY_KEY = "upload_summary"
 ERROR_KEY = "upload_error"
 UPLOAD_VERSION = "your upload"
-# One per server process: every session's uploads share its room (see monitor/upload_memory.py).
-UPLOAD_MEMORY = UploadMemory(MAX_HELD_UPLOAD_BYTES)
 
 
 def uploader_key() -> str:
@@ -96,26 +93,29 @@ def on_upload() -> None:
     try:
         check_upload_size([(item.name, item.size) for item in chosen])  # before any file is copied
         named_bytes = [(item.name, item.getvalue()) for item in chosen]
-        with UPLOAD_MEMORY.validating():
+        with UPLOADS.validating():
             dataset, summary = validate_upload(named_bytes)
         del named_bytes
-        UPLOAD_MEMORY.hold(dataset, replacing=st.session_state.get(UPLOAD_KEY))
+        use_dataset(dataset, summary)
     except (DataValidationError, UploadRefusedError) as error:
         st.session_state[ERROR_KEY] = error  # the previous dataset, if any, stays in use
         return
+    finally:
+        give_memory_back()  # validation's working copies, and a replaced upload
     st.session_state.pop(ERROR_KEY, None)
-    use_dataset(dataset, summary)
 
 
 def use_dataset(dataset: Dataset | None, summary: dict[str, list[str]] | None = None) -> None:
-    """Explore ``dataset`` in this session (None: the curated data again), from a fresh view."""
+    """Explore ``dataset`` in this session (None: the curated data again), from a fresh view.
+
+    Raises UploadRefusedError, changing nothing, when the server has no room to hold ``dataset``."""
     if dataset is None:
-        UPLOAD_MEMORY.release(st.session_state.pop(UPLOAD_KEY, None))
+        forget_upload()
         st.session_state.pop(SUMMARY_KEY, None)
         st.session_state.pop(ERROR_KEY, None)
         _empty_the_uploader()
     else:
-        st.session_state[UPLOAD_KEY] = dataset
+        keep_upload(dataset)
         st.session_state[SUMMARY_KEY] = summary or {"uploaded": [], "from_curated": []}
     # The filters and the selection named actors and events of the previous dataset.
     reset_filters()
@@ -144,7 +144,7 @@ def show_upload_error() -> None:
     error = st.session_state.get(ERROR_KEY)
     if error is None:
         return
-    kept = "your previous upload" if st.session_state.get(UPLOAD_KEY) is not None else "the curated data"
+    kept = "your previous upload" if session_upload() is not None else "the curated data"
     if isinstance(error, UploadRefusedError):
         st.error(f"{error} Nothing was loaded; the pages still show {kept}.", icon=":material/memory:")
         return
@@ -158,7 +158,7 @@ def show_upload_error() -> None:
 
 def show_upload_status(in_use: Dataset) -> None:
     """What data the pages show, and the buttons to download it or to go back to the curated data."""
-    dataset = st.session_state.get(UPLOAD_KEY)
+    dataset = session_upload()
     if dataset is None:
         st.info("The pages show the curated dataset.", icon=":material/dataset:")
     else:

@@ -28,9 +28,9 @@ from streamlit.runtime.dataframe_source_manager import DataframeSourceManager
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest, app_test, util
-from uploads import UPLOAD_PAGE, fixture_files, upload
+from uploads import UPLOAD_PAGE, dataset_in_use, fixture_files, session_upload_of, upload
 
-from components.data import UPLOAD_KEY
+from components.data import UPLOADS
 
 # Twenty sessions at once: tens of seconds; the fast development run leaves it out, CI runs it.
 pytestmark = pytest.mark.slow
@@ -70,10 +70,13 @@ def one_runtime(monkeypatch):
 
 
 def close_sessions(runtime: MagicMock) -> None:
-    """What the server does when sessions close: drop their downloads (a deferred download holds its data).
+    """What the server does when sessions close: drop their uploads (the sweeper's work) and their downloads (a
+    deferred download holds its data).
 
     Every AppTest uses the session id "test session id", so all sessions are closed together.
     """
+    runtime.is_active_session.return_value = False  # the server's sessions end: their uploads are swept
+    UPLOADS.sweep(runtime.is_active_session, grace_seconds=0)
     runtime.media_file_mgr.clear_session_refs("test session id")
     runtime.media_file_mgr.remove_orphaned_files()  # marks downloadable files...
     runtime.media_file_mgr.remove_orphaned_files()  # ...and deletes them on the next sweep, as the server does
@@ -98,7 +101,7 @@ def settle() -> float:
 
 
 def titles(app: AppTest) -> set[str]:
-    return set(app.session_state["view"].dataset.events["title"])
+    return set(dataset_in_use(app).events["title"])
 
 
 def markers(app: AppTest) -> set[str]:
@@ -132,7 +135,7 @@ def browse(number: int, all_uploaded: threading.Barrier, uploads: list) -> dict:
         ran(app.switch_page(UPLOAD_PAGE).run())
         ran(upload(app, fixture_files({"Treaty signed": mine})))
         assert app.success, [error.value for error in app.error]
-        uploads.append(weakref.ref(app.session_state[UPLOAD_KEY]))
+        uploads.append(weakref.ref(session_upload_of(app)))
         ran(app.sidebar.multiselect(key="actor").set_value(["PRK"]).run())
     else:
         ran(app.sidebar.multiselect(key="actor").set_value(["PRK", "RUS"]).run())

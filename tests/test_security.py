@@ -65,7 +65,8 @@ def test_escape_makes_every_markdown_and_html_character_literal(text):
         assert char not in ESCAPABLE, f"unescaped {char!r} in {escaped!r}"
         plain.append(char)
         index += 1
-    assert "".join(plain) == text
+    # The word joiners that keep a bare URL from becoming a link are invisible: the reader sees the text.
+    assert "".join(plain).replace("\u2060", "") == text
 
 
 def test_escape_turns_missing_values_into_nothing():

@@ -8,7 +8,11 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from components.data import UPLOAD_KEY, UPLOADS
+from monitor import Dataset
+
 MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
+CURATED_EVENTS = Path(__file__).resolve().parents[1] / "data" / "events.csv"
 UPLOAD_PAGE = "pages/upload.py"
 
 
@@ -31,7 +35,33 @@ def as_zip(files: dict[str, bytes], folder: str = "") -> bytes:
     return buffer.getvalue()
 
 
+def session_upload_of(app: AppTest) -> Dataset | None:
+    """The session's upload: held by the server's upload store, not in session state."""
+    return UPLOADS.get(app.session_state[UPLOAD_KEY]) if UPLOAD_KEY in app.session_state else None
+
+
+def dataset_in_use(app: AppTest) -> Dataset:
+    """The dataset the session's pages show: its upload, else the curated data of its last view."""
+    uploaded = session_upload_of(app)
+    return uploaded if uploaded is not None else app.session_state["view"].dataset
+
+
 def upload(app: AppTest, files: dict[str, bytes]) -> AppTest:
     """Choose ``files`` in the upload page's file input, as a browser user would, and run."""
     chosen = [(name, data, "application/zip" if name.endswith(".zip") else "text/csv") for name, data in files.items()]
     return app.file_uploader[0].set_value(chosen).run()
+
+
+def realistic_events(limit_bytes: int) -> bytes:
+    """Curated events resampled under new ids, up to ``limit_bytes``: text as long as ours."""
+    curated = (CURATED_EVENTS).read_bytes().decode().splitlines(keepends=True)
+    header, rows = curated[0], curated[1:]
+    out, size, number = [header], len(header), 0
+    while True:
+        row = rows[number % len(rows)]
+        row = f"gen-{number}{row[row.index(',') :]}"
+        if size + len(row.encode()) > limit_bytes:
+            return "".join(out).encode()
+        out.append(row)
+        size += len(row.encode())
+        number += 1

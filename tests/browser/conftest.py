@@ -7,6 +7,7 @@ several folders have one.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -113,6 +114,13 @@ def app_url(app_server: Server) -> str:
 @pytest.fixture(scope="session")
 def app_server() -> Iterator[Server]:
     """Start ``streamlit run app.py`` on a free port with the tests' own Python; yield its URL and process id."""
+    with running_server() as server:
+        yield server
+
+
+@contextlib.contextmanager
+def running_server(*options: str) -> Iterator[Server]:
+    """A server of its own, with extra ``streamlit run`` options (``--server.disconnectedSessionTTL``, 2)."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {key: value for key, value in os.environ.items() if key != "MONITOR_DATA_DIR"}
@@ -129,6 +137,7 @@ def app_server() -> Iterator[Server]:
         str(port),
         "--server.address",
         "127.0.0.1",
+        *options,
     ]
     with tempfile.TemporaryFile(mode="w+", prefix="streamlit-stderr-") as stderr:
         # A new session (process group) so teardown ends the server and anything it spawned, and nothing else.
@@ -162,6 +171,11 @@ def open_app(page: Page, url: str) -> None:
     # Charts and tables draw after the script finishes: tests wait for their own marks; this only lets
     # the last frame land.
     page.wait_for_timeout(200)
+
+
+@pytest.fixture(name="running_server")
+def running_server_fixture() -> Callable[..., contextlib.AbstractContextManager[Server]]:
+    return running_server
 
 
 @pytest.fixture(name="open_app")

@@ -5,16 +5,10 @@ from __future__ import annotations
 
 import pytest
 from apptest import PAGES, markdown_text, open_page
-from uploads import UPLOAD_PAGE, as_zip, fixture_files, upload
-
-from components.data import UPLOAD_KEY
+from uploads import UPLOAD_PAGE, as_zip, dataset_in_use, fixture_files, session_upload_of, upload
 
 MARKER = "Marker event from an upload"
 MARKED = fixture_files({"Treaty signed": MARKER})
-
-
-def dataset_in_use(app):
-    return app.session_state["view"].dataset
 
 
 def test_the_page_offers_an_uploader_templates_and_the_curated_data():
@@ -28,7 +22,7 @@ def test_the_page_offers_an_uploader_templates_and_the_curated_data():
     assert {"sources.csv", "actors.csv", "places.csv", "events.csv", "claims.csv", "story.csv"} <= set(labels)
     assert "Download the curated dataset (zip)" in labels
     assert "The pages show the curated dataset." in markdown_text(app)
-    assert UPLOAD_KEY not in app.session_state
+    assert session_upload_of(app) is None
 
 
 def test_a_zip_of_all_tables_is_validated_and_used_on_every_page():
@@ -103,7 +97,7 @@ def test_the_curated_data_comes_back_and_the_filters_reset():
     app.sidebar.multiselect(key="actor").set_value(["PRK"]).run()
     app.button(key="use_curated_data").click().run()
     assert not app.exception
-    assert UPLOAD_KEY not in app.session_state
+    assert session_upload_of(app) is None
     assert MARKER not in set(dataset_in_use(app).events["title"])
     assert app.sidebar.multiselect(key="actor").value == []
     assert "Data: your upload (this session only)" not in [caption.value for caption in app.sidebar.caption]
@@ -122,7 +116,7 @@ def test_another_session_never_sees_the_upload():
     uploader = upload(open_page(UPLOAD_PAGE), MARKED)
     assert MARKER in set(dataset_in_use(uploader).events["title"])
     other = open_page("pages/explorer.py")
-    assert UPLOAD_KEY not in other.session_state
+    assert session_upload_of(other) is None
     assert MARKER not in set(dataset_in_use(other).events["title"])
 
 

@@ -14,7 +14,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from uploads import as_zip, fixture_files
+from uploads import as_zip, fixture_files, realistic_events
 
 from components.upload import validate_upload
 from monitor import DataValidationError
@@ -157,21 +157,6 @@ def _peak_above_idle(tmp_path: Path, named_bytes: dict[str, bytes]) -> dict:
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
-def _realistic_events(limit_bytes: int) -> bytes:
-    """Curated events resampled under new ids, up to ``limit_bytes``: text as long as ours."""
-    curated = (PROJECT_ROOT / "data" / "events.csv").read_bytes().decode().splitlines(keepends=True)
-    header, rows = curated[0], curated[1:]
-    out, size, number = [header], len(header), 0
-    while True:
-        row = rows[number % len(rows)]
-        row = f"gen-{number}{row[row.index(',') :]}"
-        if size + len(row.encode()) > limit_bytes:
-            return "".join(out).encode()
-        out.append(row)
-        size += len(row.encode())
-        number += 1
-
-
 EXPECTED_VERDICTS = {
     "blank lines": "valid",
     "near-empty rows": "1",
@@ -198,7 +183,7 @@ def test_an_upload_within_the_size_limits_costs_at_most_300_mb(tmp_path, case):
         rows = b"".join(b"x%d" % number + EMPTY_ROW[1:] for number in range(MAX_UPLOAD_ROWS))
         files = {"a.zip": as_zip({"events.csv": EVENTS_HEADER + b"\n" + rows})}
     else:
-        files = {"a.zip": as_zip({"events.csv": _realistic_events(MAX_UNZIPPED_BYTES)})}
+        files = {"a.zip": as_zip({"events.csv": realistic_events(MAX_UNZIPPED_BYTES)})}
     assert sum(len(data) for data in files.values()) <= MAX_UPLOAD_BYTES
     measured = _peak_above_idle(tmp_path, files)
     print(f"{case}: {measured}")
