@@ -16,7 +16,7 @@ from uploads import as_zip, realistic_events
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SESSION_TTL_SECONDS = 2
-UPLOAD_BYTES = 12_000_000  # realistic text: about 14,000 events, some 60 MB per session once loaded
+UPLOAD_BYTES = 12_000_000  # realistic text: about 14,000 events, some 13 MB per session once loaded
 TABS = 3
 # What may stay after the tabs close: allocator slack and Streamlit's own leftovers (measured: 3 uploads
 # took 113 MB and 59 MB stayed; without the upload store and the sweeper all of it stayed).
