@@ -8,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from monitor import Dataset, DataValidationError, data_dir, load_dataset
+from monitor.files import file_signature
 
 MAX_PROBLEMS_SHOWN = 200
 
@@ -51,7 +52,7 @@ def release_previous_rerun(dataset: Dataset) -> None:
 
 def _signature(folder: Path) -> tuple:
     """Name, size and modification time of each data file: an edited file is loaded afresh."""
-    return tuple((path.name, path.stat().st_size, path.stat().st_mtime_ns) for path in sorted(folder.glob("*.*")))
+    return tuple(file_signature(path) for path in sorted(folder.glob("*.*")))
 
 
 def load_current_dataset() -> Dataset | DataValidationError:
