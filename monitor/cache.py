@@ -121,14 +121,12 @@ def _usable_root(folder: Path, *, create: bool) -> Path | None:
     if fallback and _user_id() is None:
         return None  # no owner to check on this platform: no cache in a shared folder
     try:
-        if create:
-            if fallback:
-                _make_private(root.parent)
-            else:
-                root.parent.mkdir(parents=True, exist_ok=True)
-            _make_private(root)
-        checked = (root.parent, root) if fallback else (root,)
-        for path in checked:
+        if create and not fallback:
+            root.parent.mkdir(parents=True, exist_ok=True)
+        # Outermost first: a folder is made inside another only once that one is known to be safe.
+        for path in (root.parent, root) if fallback else (root,):
+            if create:
+                _make_private(path)
             reason = _unsafe_reason(path, private=fallback)
             if reason:
                 warnings.warn(f"cache folder {path} {reason}: not used", CacheWarning, stacklevel=3)
