@@ -13,7 +13,7 @@ from pathlib import Path
 from monitor.audit import audit_excerpts
 from monitor.config import DATA_DIR_VARIABLE, data_dir
 from monitor.datapackage import render_datapackage
-from monitor.errors import DataValidationError
+from monitor.errors import DataValidationError, one_line
 from monitor.files import UnreadableDataError, UnreadableFileError, read_regular_text
 from monitor.loading import Dataset, load_dataset
 from monitor.process import configure_process
@@ -42,7 +42,7 @@ def validate(folder: Path) -> int:
         f"{len(dataset.table(name))} {name}" for name in ("events", "claims", "sources", "actors", "places")
     )
     for notice in dataset.notices:
-        print(f"notice: {notice}", file=sys.stderr)
+        print(f"notice: {one_line(notice)}", file=sys.stderr)
     print(f"{folder}: valid (version {dataset.version}): {counts}")
     return 0
 
@@ -99,13 +99,13 @@ def main(argv: list[str] | None = None) -> int:
         return datapackage(folder, args.check)
     except UnreadableDataError as error:
         for unreadable in error.files:
-            print(f"error: {unreadable}", file=sys.stderr)
+            print(f"error: {one_line(str(unreadable))}", file=sys.stderr)
     except OSError as error:
-        print(f"error: {_one_line(error)}", file=sys.stderr)
+        print(f"error: {one_line(_describe(error))}", file=sys.stderr)
     return CANNOT_READ
 
 
-def _one_line(error: OSError) -> str:
+def _describe(error: OSError) -> str:
     """The file and what went wrong (UnreadableFileError words itself)."""
     if isinstance(error, UnreadableFileError) or not error.filename:
         return str(error)
