@@ -14,7 +14,7 @@ from monitor.audit import audit_excerpts
 from monitor.config import DATA_DIR_VARIABLE, data_dir
 from monitor.datapackage import render_datapackage
 from monitor.errors import DataValidationError, one_line
-from monitor.files import UnreadableDataError, UnreadableFileError, read_regular_text
+from monitor.files import UnreadableDataError, UnreadableFileError, read_regular_file
 from monitor.loading import Dataset, load_dataset
 from monitor.process import configure_process
 
@@ -64,9 +64,10 @@ def audit(folder: Path, texts: Path) -> int:
 def datapackage(folder: Path, check: bool) -> int:
     target = folder / "datapackage.json"
     expected = render_datapackage(folder)
+    # Read first in both modes: a FIFO or a device is refused before anything would block on opening it.
+    current = read_regular_file(target)
     if check:
-        current = read_regular_text(target) or ""
-        if current != expected:
+        if current != expected.encode("utf-8"):
             print(f"{target} is out of date: run python -m monitor datapackage", file=sys.stderr)
             return DATA_INVALID
         print(f"{target} matches the schema")

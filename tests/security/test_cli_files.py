@@ -56,6 +56,15 @@ def test_a_fifo_named_datapackage_json_is_not_read_by_the_check(minimal_dir, cap
     )
 
 
+def test_a_fifo_named_datapackage_json_is_not_written_to(minimal_dir):
+    os.mkfifo(minimal_dir / "datapackage.json")
+    completed = run_cli("datapackage", str(minimal_dir))
+    assert completed.returncode == CANNOT_READ
+    one_error_line(
+        completed.stderr, minimal_dir / "datapackage.json", "is not a regular file (it is a named pipe (FIFO))"
+    )
+
+
 def test_a_fifo_for_a_table_exits_2(minimal_dir, capsys):
     (minimal_dir / "events.csv").unlink()
     os.mkfifo(minimal_dir / "events.csv")
