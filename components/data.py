@@ -16,6 +16,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from monitor import Dataset, DataValidationError, data_dir, load_dataset
 from monitor.bundle import MAX_HELD_UPLOAD_BYTES
+from monitor.files import file_signature
 from monitor.upload_memory import UploadStore
 
 MAX_PROBLEMS_SHOWN = 200
@@ -60,7 +61,7 @@ def release_previous_rerun(dataset: Dataset) -> None:
 
 def _signature(folder: Path) -> tuple:
     """Name, size and modification time of each data file: an edited file is loaded afresh."""
-    return tuple((path.name, path.stat().st_size, path.stat().st_mtime_ns) for path in sorted(folder.glob("*.*")))
+    return tuple(file_signature(path) for path in sorted(folder.glob("*.*")))
 
 
 def load_current_dataset() -> Dataset | DataValidationError:

@@ -2,44 +2,89 @@
 
 Each table is written as an uncompressed Arrow IPC file and read back memory-mapped: a later load takes
 milliseconds, and the text columns stay in the page cache instead of the process's own memory (a million
-events fit in a few hundred MB). The cache is keyed by the CSV files' names, sizes and modification times and
-by the code that parses and validates them, so an edited file or a new schema is validated afresh.
-A cache that cannot be written (read-only folder) is skipped silently: loading still works, only slower.
+events fit in a few hundred MB). An entry is named by a digest of the exact CSV bytes and of the code that
+parses and validates them, so an edited file or a new schema is validated afresh; a damaged entry, or one whose
+tables lack their columns, is skipped with a warning and rewritten by the next validation.
+A cache that cannot be written (read-only folder) is skipped: loading still works, only slower.
+
+The fallback under the system's temp folder is shared ground: it is used only while it is a real directory
+(never a symbolic link) owned by this process's user and closed to everyone else, so nobody can plant an entry
+in it or point it at a folder whose subfolders the clean-up would delete. Rows read back still pass the URL rule.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import os
+import re
 import shutil
+import stat
 import tempfile
+import warnings
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
+import pandera.pandas as pa
 import pyarrow
 import pyarrow.ipc
 
+from monitor.files import open_regular_file
 from monitor.schema import TABLES
 
 CACHE_FOLDER = ".cache"
-_FORMAT = "arrow-ipc-1"
-_CODE = [Path(__file__).with_name(name) for name in ("schema.py", "loading.py", "cache.py")]
+CACHE_DIR_VARIABLE = "MONITOR_CACHE_DIR"
+FALLBACK_FOLDER = "dprk-russia-monitor-cache"
+_FORMAT = "arrow-ipc-2"
+_CODE = [Path(__file__).with_name(name) for name in ("schema.py", "loading.py", "cache.py", "files.py")]
+_ENTRY_NAME = re.compile(r"^[0-9a-f]{64}$")
+_STAGING_PREFIX = "writing-"
+_RETIRED_PREFIX = "retired-"
+_PRIVATE_MODE = 0o700
 
 
-def cache_key(folder: Path) -> str:
-    """A digest of what the validated tables depend on: the table files and the parsing code."""
+class CacheWarning(UserWarning):
+    """A cache folder or entry that was not used; loading went on from the CSV files."""
+
+
+@functools.cache
+def code_version() -> str:
+    """A digest of the code (and library versions) that turns CSV bytes into validated tables."""
     digest = hashlib.sha256(_FORMAT.encode())
     digest.update(pd.__version__.encode() + pyarrow.__version__.encode())
     for code in _CODE:
         digest.update(code.read_bytes())
+    return digest.hexdigest()
+
+
+def content_key(file_digests: Mapping[str, str | None]) -> str:
+    """An entry's name: the code version and the SHA-256 of each table file's exact bytes (None: absent)."""
+    digest = hashlib.sha256(code_version().encode())
     for spec in TABLES.values():
-        path = folder / spec.file_name
-        stat = path.stat() if path.is_file() else None
-        digest.update((f"{spec.file_name}:{stat.st_size}:{stat.st_mtime_ns}" if stat else spec.file_name).encode())
-    return digest.hexdigest()[:24]
+        digest.update(f"{spec.file_name}:{file_digests.get(spec.file_name) or 'absent'}\n".encode())
+    return digest.hexdigest()
 
 
-CACHE_DIR_VARIABLE = "MONITOR_CACHE_DIR"
+def files_key(files: Mapping[str, bytes | None]) -> str:
+    """:func:`content_key` of table files already read (the bytes that were just validated)."""
+    return content_key(
+        {name: None if data is None else hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    )
+
+
+def cache_key(folder: Path) -> str:
+    """:func:`content_key` of the table files in ``folder``, streamed from disk (an unreadable file: OSError)."""
+    digests: dict[str, str | None] = {}
+    for spec in TABLES.values():
+        handle = open_regular_file(folder / spec.file_name)
+        if handle is None:
+            digests[spec.file_name] = None
+            continue
+        with handle:
+            digests[spec.file_name] = hashlib.file_digest(handle, "sha256").hexdigest()
+    return content_key(digests)
 
 
 def cache_root(folder: Path) -> Path:
@@ -53,34 +98,108 @@ def cache_root(folder: Path) -> Path:
         return Path(override) / name
     if os.access(folder, os.W_OK):
         return folder / CACHE_FOLDER
-    return Path(tempfile.gettempdir()) / "dprk-russia-monitor-cache" / name
+    return _fallback_base() / name
 
 
-def read_cached(folder: Path, extra: tuple[str, ...] = ()) -> dict[str, pd.DataFrame] | None:
-    """The validated tables of ``folder`` (and the ``extra`` frames stored with them) when a cache for its
-    current files exists, else None."""
-    entry = cache_root(folder) / cache_key(folder)
-    if not entry.is_dir():
+def _fallback_base() -> Path:
+    user = _user_id()
+    return Path(tempfile.gettempdir()) / (FALLBACK_FOLDER if user is None else f"{FALLBACK_FOLDER}-{user}")
+
+
+def _user_id() -> int | None:
+    return os.geteuid() if hasattr(os, "geteuid") else None
+
+
+def _usable_root(folder: Path, *, create: bool) -> Path | None:
+    """The cache root for ``folder`` when it is safe to use (made first when ``create``), else None.
+
+    Every folder this module makes is private (0700) and must be a real directory owned by this user; the
+    fallback under the temp dir must also be closed to group and others, as ``mkdtemp`` would make it.
+    """
+    root = cache_root(folder)
+    fallback = root.parent == _fallback_base()
+    if fallback and _user_id() is None:
+        return None  # no owner to check on this platform: no cache in a shared folder
+    try:
+        if create and not fallback:
+            root.parent.mkdir(parents=True, exist_ok=True)
+        # Outermost first: a folder is made inside another only once that one is known to be safe.
+        for path in (root.parent, root) if fallback else (root,):
+            if create:
+                _make_private(path)
+            reason = _unsafe_reason(path, private=fallback)
+            if reason:
+                warnings.warn(f"cache folder {path} {reason}: not used", CacheWarning, stacklevel=3)
+                return None
+    except OSError:
+        return None  # cannot be made or looked at: no cache
+    return root
+
+
+def _make_private(path: Path) -> None:
+    with contextlib.suppress(FileExistsError):  # what is there is checked by the caller, without following links
+        os.mkdir(path, _PRIVATE_MODE)
+
+
+def _unsafe_reason(path: Path, *, private: bool) -> str | None:
+    status = os.lstat(path)
+    if stat.S_ISLNK(status.st_mode):
+        return "is a symbolic link"
+    if not stat.S_ISDIR(status.st_mode):
+        return "is not a directory"
+    user = _user_id()
+    if user is not None and status.st_uid != user:
+        return f"is owned by user {status.st_uid}, not by this process's user {user}"
+    if private and status.st_mode & 0o077:
+        return f"is open to other users (mode {stat.S_IMODE(status.st_mode):o})"
+    return None
+
+
+def read_cached(folder: Path, extra: Mapping[str, Sequence[str]] | None = None) -> dict[str, pd.DataFrame] | None:
+    """The validated tables of ``folder`` (and the ``extra`` frames stored with them: their names and columns)
+    when a usable cache entry for its current files exists, else None."""
+    extra = extra or {}
+    root = _usable_root(folder, create=False)
+    if root is None:
         return None
     try:
-        return {name: _read_table(entry / f"{name}.arrow") for name in (*TABLES, *extra)}
-    except (OSError, pyarrow.ArrowException):
-        return None  # a damaged cache is a miss: the CSV files are validated again
+        entry = root / cache_key(folder)
+    except OSError:
+        return None  # an unreadable table file: loading reports it
+    if not stat.S_ISDIR(_lstat_mode(entry)):
+        return None
+    try:
+        frames = {name: _read_table(entry / f"{name}.arrow") for name in (*TABLES, *extra)}
+    except (OSError, pyarrow.ArrowException) as error:
+        warnings.warn(
+            f"cache entry {entry} is damaged ({error}): validating the files again", CacheWarning, stacklevel=2
+        )
+        return None
+    reason = _wrong_columns(frames, extra) or _url_rule_broken(frames)
+    if reason:
+        warnings.warn(f"cache entry {entry} is not used: {reason}", CacheWarning, stacklevel=2)
+        return None
+    return frames
 
 
-def write_cached(folder: Path, frames: dict[str, pd.DataFrame]) -> Path | None:
-    """Store validated tables for ``folder``; older entries are removed. None when it cannot be written."""
-    root = cache_root(folder)
-    entry = root / cache_key(folder)
+def write_cached(folder: Path, frames: dict[str, pd.DataFrame], key: str | None = None) -> Path | None:
+    """Store validated tables for ``folder`` under ``key`` (by default the files' current key), replacing an
+    entry already there (it may be damaged) and removing older ones. None when it cannot be written."""
+    root = _usable_root(folder, create=True)
+    if root is None:
+        return None
     staging: Path | None = None
     try:
-        root.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=root, prefix="writing-"))
+        entry = root / (key or cache_key(folder))
+        staging = Path(tempfile.mkdtemp(dir=root, prefix=_STAGING_PREFIX))
         for name, frame in frames.items():
             table = pyarrow.Table.from_pandas(frame, preserve_index=False)
             path = str(staging / f"{name}.arrow")
             with pyarrow.OSFile(path, "wb") as sink, pyarrow.ipc.new_file(sink, table.schema) as writer:
                 writer.write_table(table)
+        if os.path.lexists(entry):
+            # A rename cannot replace a non-empty folder: the old entry is moved aside first, removed below.
+            os.rename(entry, root / f"{_RETIRED_PREFIX}{os.urandom(8).hex()}")
         # Readers only ever see a complete entry: it appears by one rename.
         os.replace(staging, entry)
     except OSError:
@@ -89,9 +208,43 @@ def write_cached(folder: Path, frames: dict[str, pd.DataFrame]) -> Path | None:
         return None
     for old in root.iterdir():
         # A process that still maps an old entry keeps reading it: unlinked files live on until unmapped.
-        if old != entry and old.is_dir():
+        # Only what this module made is removed, and never through a link.
+        if old != entry and _made_here(old.name) and stat.S_ISDIR(_lstat_mode(old)):
             shutil.rmtree(old, ignore_errors=True)
     return entry
+
+
+def _made_here(name: str) -> bool:
+    return bool(_ENTRY_NAME.match(name)) or name.startswith((_STAGING_PREFIX, _RETIRED_PREFIX))
+
+
+def _lstat_mode(path: Path) -> int:
+    try:
+        return os.lstat(path).st_mode
+    except OSError:
+        return 0
+
+
+def _wrong_columns(frames: dict[str, pd.DataFrame], extra: Mapping[str, Sequence[str]]) -> str:
+    expected = {name: list(spec.columns) for name, spec in TABLES.items()}
+    expected.update({name: list(columns) for name, columns in extra.items()})
+    for name, columns in expected.items():
+        if list(frames[name].columns) != columns:
+            return f"{name} has columns {list(frames[name].columns)}, expected {columns}"
+    return ""
+
+
+def _url_rule_broken(frames: dict[str, pd.DataFrame]) -> str:
+    """Cached rows pass the schema's URL rule again: no cache, however it came to be, serves a bad link."""
+    for name, spec in TABLES.items():
+        for column_name, column in spec.schema.columns.items():
+            if column.metadata.get("kind") != "url":
+                continue
+            try:
+                column.validate(frames[name][[column_name]])
+            except pa.errors.SchemaError:
+                return f"{name}.{column_name} breaks the URL rule"
+    return ""
 
 
 def _read_table(path: Path) -> pd.DataFrame:

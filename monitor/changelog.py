@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from monitor.files import UnreadableFileError, read_regular_text
+
 _VERSION_HEADING = re.compile(r"^##\s+\[?(\d+\.\d+\.\d+)\]?")
 NO_VERSION = "0.0.0"
 
@@ -19,12 +21,14 @@ class Release:
 
 
 def latest_release(changelog: Path) -> Release:
-    """The first ``## x.y.z`` section of the file (the newest), or version 0.0.0 with no changes."""
-    if not changelog.is_file():
+    """The first ``## x.y.z`` section of the file (the newest), or version 0.0.0 with no changes when there is
+    no file. A file that cannot be read (not UTF-8, not a regular file) raises :class:`UnreadableFileError`."""
+    text = read_regular_text(changelog)
+    if text is None:
         return Release(NO_VERSION, "")
     version: str | None = None
     body: list[str] = []
-    for line in changelog.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         if line.startswith("## "):
             if version is not None:
                 break
@@ -33,3 +37,12 @@ def latest_release(changelog: Path) -> Release:
         elif version is not None:
             body.append(line)
     return Release(version or NO_VERSION, "\n".join(body).strip())
+
+
+def readable_release(changelog: Path) -> tuple[Release, tuple[str, ...]]:
+    """:func:`latest_release`, or no release and a notice saying why when the file cannot be read: the release
+    notes are a courtesy, so a broken changelog never stops the data from loading."""
+    try:
+        return latest_release(changelog), ()
+    except UnreadableFileError as error:
+        return Release(NO_VERSION, ""), (f"{changelog.name} {error.reason}: its release notes are skipped",)

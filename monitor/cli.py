@@ -1,4 +1,8 @@
-"""Command line: ``python -m monitor validate|audit|datapackage [DATA_DIR]``."""
+"""Command line: ``python -m monitor validate|audit|datapackage [DATA_DIR]``.
+
+Exit codes: 0 the data passed, 1 the data is invalid, 2 a file could not be read (permissions, a link, a special
+file): that last one is a fault of the setting, not of the data, and is told in one line naming the file.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +13,20 @@ from pathlib import Path
 from monitor.audit import audit_excerpts
 from monitor.config import DATA_DIR_VARIABLE, data_dir
 from monitor.datapackage import render_datapackage
-from monitor.errors import DataValidationError
+from monitor.errors import DataValidationError, one_line
+from monitor.files import UnreadableDataError, UnreadableFileError, read_regular_file
 from monitor.loading import Dataset, load_dataset
 from monitor.process import configure_process
+
+DATA_INVALID = 1
+CANNOT_READ = 2
 
 
 def _load(folder: Path, use_cache: bool = True) -> Dataset | None:
     try:
         return load_dataset(folder, use_cache=use_cache)
+    except UnreadableDataError:
+        raise  # not a verdict on the data: main() tells it and exits with CANNOT_READ
     except DataValidationError as error:
         print(error.report(), file=sys.stderr)
         print(f"{error.count} problem(s) in {folder}", file=sys.stderr)
@@ -27,12 +37,12 @@ def validate(folder: Path) -> int:
     # Always the files themselves, never the cache; a valid folder's cache is refreshed for the app.
     dataset = _load(folder, use_cache=False)
     if dataset is None:
-        return 1
+        return DATA_INVALID
     counts = ", ".join(
         f"{len(dataset.table(name))} {name}" for name in ("events", "claims", "sources", "actors", "places")
     )
     for notice in dataset.notices:
-        print(f"notice: {notice}", file=sys.stderr)
+        print(f"notice: {one_line(notice)}", file=sys.stderr)
     print(f"{folder}: valid (version {dataset.version}): {counts}")
     return 0
 
@@ -40,7 +50,7 @@ def validate(folder: Path) -> int:
 def audit(folder: Path, texts: Path) -> int:
     dataset = _load(folder)
     if dataset is None:
-        return 1
+        return DATA_INVALID
     result = audit_excerpts(dataset, texts)
     for miss in result.misses:
         print(miss, file=sys.stderr)
@@ -48,17 +58,18 @@ def audit(folder: Path, texts: Path) -> int:
         f"excerpt audit: {result.checked - len(result.misses)} of {result.checked} found in their texts; "
         f"{result.unchecked} excerpt(s) have no stored text to check against"
     )
-    return 0 if result.passed else 1
+    return 0 if result.passed else DATA_INVALID
 
 
 def datapackage(folder: Path, check: bool) -> int:
     target = folder / "datapackage.json"
     expected = render_datapackage(folder)
+    # Read first in both modes: a FIFO or a device is refused before anything would block on opening it.
+    current = read_regular_file(target)
     if check:
-        current = target.read_text(encoding="utf-8") if target.is_file() else ""
-        if current != expected:
+        if current != expected.encode("utf-8"):
             print(f"{target} is out of date: run python -m monitor datapackage", file=sys.stderr)
-            return 1
+            return DATA_INVALID
         print(f"{target} matches the schema")
         return 0
     target.write_text(expected, encoding="utf-8")
@@ -81,8 +92,22 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     configure_process()
     folder = args.data_dir or data_dir()
-    if args.command == "validate":
-        return validate(folder)
-    if args.command == "audit":
-        return audit(folder, args.texts)
-    return datapackage(folder, args.check)
+    try:
+        if args.command == "validate":
+            return validate(folder)
+        if args.command == "audit":
+            return audit(folder, args.texts)
+        return datapackage(folder, args.check)
+    except UnreadableDataError as error:
+        for unreadable in error.files:
+            print(f"error: {one_line(str(unreadable))}", file=sys.stderr)
+    except OSError as error:
+        print(f"error: {one_line(_describe(error))}", file=sys.stderr)
+    return CANNOT_READ
+
+
+def _describe(error: OSError) -> str:
+    """The file and what went wrong (UnreadableFileError words itself)."""
+    if isinstance(error, UnreadableFileError) or not error.filename:
+        return str(error)
+    return f"{error.filename}: {error.strerror or type(error).__name__}"

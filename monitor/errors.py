@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# Control characters, and the other characters that end a line for str.splitlines() or a terminal (NEL, the
+# Unicode line and paragraph separators): shown escaped, so a cell can never forge a line of the report.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with every control or line-ending character written as its escape (``\\n``, ``\\x1b``)."""
+    return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True, order=True)
@@ -19,7 +29,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.row}:{self.column}: {self.message}"
+        """One line, whatever the file name, column or message hold."""
+        return one_line(f"{self.file}:{self.row}:{self.column}: {self.message}")
 
 
 class DataValidationError(Exception):

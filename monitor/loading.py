@@ -27,9 +27,10 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from monitor.actors import state_of
-from monitor.cache import read_cached, write_cached
-from monitor.changelog import latest_release
+from monitor.cache import files_key, read_cached, write_cached
+from monitor.changelog import readable_release
 from monitor.errors import DataValidationError, Problem, reading_order
+from monitor.files import UnreadableDataError, UnreadableFileError, read_folder_files, read_regular_file
 from monitor.schema import LIST_SEPARATOR, PARTIES_TO_THE_WAR, TABLES, TableSpec
 
 HEADER_ROW = 1
@@ -174,31 +175,33 @@ def load_dataset(path: str | Path, *, use_cache: bool = True) -> Dataset:
     folder = Path(path)
     if not folder.is_dir():
         raise DataValidationError([Problem(str(folder), 0, "*", "data folder not found")])
-    about = {"version": read_version(folder), "latest_changes": latest_release(folder / "CHANGELOG.md").changes}
+    release, release_notices = readable_release(folder / "CHANGELOG.md")
+    about = {"version": read_version(folder), "latest_changes": release.changes}
     cached = read_cached(folder, DERIVED_TABLES) if use_cache else None
     if cached is not None:
         derived = {
             "event_actors": cached.pop("event_actors"),
             "event_span_end": cached.pop("event_span_end")["span_end"],
         }
-        return Dataset(**cached, **derived, **about)
-    files = {
-        spec.file_name: (folder / spec.file_name).read_bytes() if (folder / spec.file_name).is_file() else None
-        for spec in TABLES.values()
-    }
+        return Dataset(**cached, **derived, **about, notices=release_notices)
+    # Regular files only: a FIFO, a broken link or an unreadable file is a clear error, not a hang or a crash.
+    files = read_folder_files(folder, [spec.file_name for spec in TABLES.values()])
     notices: list[str] = []
     frames = validated_tables(files, where=str(folder), notices=notices)
+    key = files_key(files)  # the entry is named by the bytes validated, even if a file changes meanwhile
     del files  # the raw bytes of a large folder are not needed while the cache is written
-    dataset = Dataset(**frames, **about, notices=tuple(notices))
+    dataset = Dataset(**frames, **about, notices=(*release_notices, *notices))
     if not notices:  # a file in an old format is read afresh each time, so its notice is never lost in a cache
         write_cached(
             folder,
             {**frames, "event_actors": dataset.event_actors, "event_span_end": dataset.event_span_end.to_frame()},
+            key,
         )
     return dataset
 
 
-DERIVED_TABLES = ("event_actors", "event_span_end")
+# Stored in the cache with the tables: their names and columns.
+DERIVED_TABLES = {"event_actors": ("event_row", "actor_id"), "event_span_end": ("span_end",)}
 # Columns with a handful of distinct values are stored as categories once validated: a byte or two per event
 # instead of a string, in memory, in the cache and in every filtered copy.
 CODED_EVENT_COLUMNS = ("date_precision", "category", "status", "place_id")
@@ -281,8 +284,12 @@ def read_version(folder: Path) -> str:
     """The dataset version recorded in ``datapackage.json``, if the folder has one."""
     descriptor = folder / "datapackage.json"
     try:
-        return str(json.loads(descriptor.read_text(encoding="utf-8")).get("version", "unversioned"))
-    except (OSError, ValueError, AttributeError):
+        data = read_regular_file(descriptor)
+    except UnreadableFileError as error:
+        raise UnreadableDataError([error]) from None
+    try:
+        return str(json.loads(data).get("version", "unversioned")) if data is not None else "unversioned"
+    except (ValueError, AttributeError):
         return "unversioned"
 
 

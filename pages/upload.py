@@ -15,7 +15,8 @@ st.title("Use your own data")
 st.markdown(
     "Upload CSV files in the dashboard's schema: one table, several, or one zip of all of them. They are "
     "checked by the same rules as the curated data, and every page then shows them. **They stay in this "
-    "browser session only**: never saved on the server, never shown to anyone else, gone when you close the tab. "
+    "browser session only**: kept in the server's memory (a file over 1 MB passes through a temporary file "
+    "while it arrives), never shown to anyone else, gone when you close the tab. "
     "Tables you do not upload come from the curated dataset, so their ids must match it."
 )
 show_upload_status(view.dataset)

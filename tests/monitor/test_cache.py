@@ -72,14 +72,17 @@ def test_a_damaged_cache_is_a_miss(minimal_dir):
     load_dataset(minimal_dir)
     (entry,) = entries(minimal_dir)
     (entry / "events.arrow").write_bytes(b"not arrow at all")
-    assert cache_module.read_cached(minimal_dir, DERIVED_TABLES) is None
-    assert len(load_dataset(minimal_dir).events) == 2
+    with pytest.warns(cache_module.CacheWarning, match="damaged"):
+        assert cache_module.read_cached(minimal_dir, DERIVED_TABLES) is None
+    with pytest.warns(cache_module.CacheWarning, match="damaged"):
+        assert len(load_dataset(minimal_dir).events) == 2
 
 
 def test_a_read_only_data_folder_is_cached_in_the_temp_dir(minimal_dir, monkeypatch, tmp_path):
     monkeypatch.delenv(CACHE_DIR_VARIABLE)
     monkeypatch.setattr(cache_module.os, "access", lambda path, mode: False)
     monkeypatch.setattr(cache_module.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
     load_dataset(minimal_dir)
     assert not (minimal_dir / CACHE_FOLDER).exists()
     assert cache_root(minimal_dir).is_relative_to(tmp_path / "tmp")
@@ -95,9 +98,12 @@ def test_an_unwritable_cache_still_loads(minimal_dir, monkeypatch):
     assert entries(minimal_dir) == []
 
 
-def test_the_cache_key_follows_the_files(minimal_dir):
+def test_the_cache_key_follows_the_bytes_of_the_files(minimal_dir):
     before = cache_key(minimal_dir)
     os.utime(minimal_dir / "claims.csv", ns=(1, 1))
+    assert cache_key(minimal_dir) == before  # the same bytes: the same validated tables
+    with (minimal_dir / "claims.csv").open("a", encoding="utf-8") as handle:
+        handle.write("\n")
     assert cache_key(minimal_dir) != before
 
 

@@ -121,7 +121,7 @@ def test_sources_page_shows_the_latest_changes_and_the_comparison_rules():
     assert (
         app.expander[0].label.replace("\\", "") == f"What changed in version {DATASET.version} (from data/CHANGELOG.md)"
     )
-    text = markdown_text(app).replace("\\", "")
-    assert "What the verification changed, by error class" in text
+    text = markdown_text(app).replace("\\", "").replace("\u2060", "")
+    assert DATASET.latest_changes.strip().splitlines()[0] in text  # the newest release's summary
     assert "Every change, row by row" not in text  # the row-by-row list is a download, not a wall of text
     assert "The same moment." in text and "Bounds are bounds." in text
