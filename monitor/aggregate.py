@@ -16,8 +16,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from monitor.actors import lane_names
+from monitor.events import most_important, with_labels
+from monitor.loading import Dataset
 from monitor.periods import bin_index, bin_labels, bin_start, choose_bin
 
+# A table or event list shows at most this many events (the most important, newest first): a million rows would be
+# tens of MB per rerun. The explorer page pages through all of them.
+TABLE_ROWS = 500
 # A panel counts per the finest bin (a day to a year: monitor.periods) that fits in this many columns.
 MAX_BINS = 80
 # Cells of the (period, category, set of lanes) table counted in one bincount; beyond, lane by lane.
@@ -128,6 +134,29 @@ def event_keys(events: pd.DataFrame, lane_of: Mapping[str, str]) -> EventKeys:
         lane_bits=lane_bits,
         lanes=lanes,
     )
+
+
+def view_event_keys(dataset: Dataset, shown: pd.DataFrame) -> EventKeys:
+    """The ``EventKeys`` of the events shown (rows of ``dataset.events`` or of a view, whose index is their row
+    position): built once per dataset and kept with it, then taken by row."""
+    keys = dataset.memo("timeline_event_keys", lambda: event_keys(dataset.events, lane_names(dataset.actors)))
+    return keys if len(shown) == len(dataset.events) else keys.take(shown.index.to_numpy())
+
+
+def listed_events(dataset: Dataset, shown: pd.DataFrame, limit: int = TABLE_ROWS) -> pd.DataFrame:
+    """The events a table lists, labelled (``with_labels``): all of ``shown`` by date when they are ``limit``
+    or fewer, else the ``limit`` most important, newest first. Only these rows are labelled: formatting a
+    million dates takes seconds."""
+    listed = shown.sort_values("date_start") if len(shown) <= limit else most_important(shown, limit, newest_first=True)
+    return with_labels(dataset, listed)
+
+
+def with_event(dataset: Dataset, listed: pd.DataFrame, shown: pd.DataFrame, event_id: str | None) -> pd.DataFrame:
+    """``listed`` with the event ``event_id`` first when it is among ``shown`` but not listed (a selected event
+    stays in the event list even when it is not among the most important)."""
+    if not event_id or (listed["event_id"] == event_id).any():
+        return listed
+    return pd.concat([with_labels(dataset, shown.loc[(shown["event_id"] == event_id).to_numpy()]), listed])
 
 
 @dataclass(frozen=True)

@@ -153,5 +153,10 @@ def event_details(dataset: Dataset, events: pd.DataFrame) -> pd.DataFrame:
     return events.assign(**{column: details[column] for column in EVENT_DETAIL_COLUMNS})
 
 
+def events_at_place(events: pd.DataFrame, place_id: str | None) -> pd.DataFrame:
+    """The events at one place (a place selected on the map); all of them for None."""
+    return events if not place_id else events.loc[(events["place_id"] == place_id).to_numpy()]
+
+
 def apply_filters(dataset: Dataset, filters: Filters) -> View:
     return View(dataset, filters, filter_events(dataset, filters), filter_claims(dataset, filters))

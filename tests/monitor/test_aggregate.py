@@ -16,10 +16,6 @@ from monitor.periods import bin_index, bin_start, choose_bin
 SHIPPED = load_dataset(data_dir())
 
 
-def dates(*texts: str) -> np.ndarray:
-    return np.array(texts, dtype="datetime64[ns]")
-
-
 def test_people_and_organisations_count_in_their_states_lane():
     lanes = actor_lanes(SHIPPED.actors)
     assert lanes["kim-jong-un"] == lanes["PRK"] == "North Korea"
