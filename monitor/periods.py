@@ -72,6 +72,11 @@ def month_bounds(months: Sequence[str]) -> tuple[pd.Timestamp, pd.Timestamp]:
     return max(first.start_time, FIRST_DATE), min(last.end_time.normalize(), LAST_DATE)
 
 
+def every_month() -> tuple[str, str]:
+    """The first and last month of the dataset's range: the filter's default."""
+    return str(pd.Period(FIRST_DATE, freq="M")), str(pd.Period(LAST_DATE, freq="M"))
+
+
 def _clipped(first: pd.Period, last: pd.Period) -> tuple[str, str] | None:
     low, high = max(first, pd.Period(FIRST_DATE, freq="M")), min(last, pd.Period(LAST_DATE, freq="M"))
     return (str(low), str(high)) if low <= high else None
@@ -87,18 +92,20 @@ def year_months(year: int) -> tuple[str, str] | None:
 
 
 def shortcuts(months: Sequence[str]) -> dict[str, tuple[str, str]]:
-    """Ranges one click away from the range ``months`` (first and last 'YYYY-MM'): every decade; the years of
-    the decade the range lies in; the single months of the year it lies in. Each label maps to (first, last)."""
+    """Ranges one click away from the range ``months`` (first and last 'YYYY-MM'): all years and every decade;
+    then the single months of the year the range lies in, or else the years of the decade it lies in.
+    Each label maps to (first, last)."""
     first, last = pd.Period(months[0], freq="M"), pd.Period(months[-1], freq="M")
-    choices: dict[str, tuple[str, str] | None] = {
-        f"{decade}s": decade_months(decade) for decade in range(FIRST_DATE.year // 10 * 10, LAST_DATE.year + 1, 10)
-    }
-    if first.year // 10 == last.year // 10:
-        decade = first.year // 10 * 10
-        choices.update({str(year): year_months(year) for year in range(decade, decade + 10)})
+    choices: dict[str, tuple[str, str] | None] = {"All": every_month()}
+    choices.update(
+        {f"{decade}s": decade_months(decade) for decade in range(FIRST_DATE.year // 10 * 10, LAST_DATE.year + 1, 10)}
+    )
     if first.year == last.year:
         for month in pd.period_range(f"{first.year}-01", f"{first.year}-12", freq="M"):
             choices[month.strftime("%b")] = _clipped(month, month)
+    elif first.year // 10 == last.year // 10:
+        decade = first.year // 10 * 10
+        choices.update({str(year): year_months(year) for year in range(decade, decade + 10)})
     return {label: chosen for label, chosen in choices.items() if chosen is not None}
 
 
@@ -112,7 +119,7 @@ def months_of_period_name(name: str, dates: Sequence[str] = ()) -> tuple[str, st
     'All years …', and 'custom' or 'Custom dates…' with its ``dates`` (the months they fall in). None when the
     name reads as none of these, or falls outside the dataset's range."""
     name = name.strip()
-    every = (str(pd.Period(FIRST_DATE, freq="M")), str(pd.Period(LAST_DATE, freq="M")))
+    every = every_month()
     if name == "all" or name.startswith("All years"):
         return every
     if name == "custom" or name.startswith("Custom dates"):

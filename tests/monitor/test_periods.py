@@ -74,13 +74,14 @@ def test_the_filter_steps_by_month_over_the_datasets_range():
 
 def test_shortcuts_offer_decades_then_the_years_of_a_decade_then_the_months_of_a_year():
     everything = shortcuts(("1953-01", "2025-12"))
-    assert list(everything) == ["1950s", "1960s", "1970s", "1980s", "1990s", "2000s", "2010s", "2020s"]
+    assert list(everything) == ["All", "1950s", "1960s", "1970s", "1980s", "1990s", "2000s", "2010s", "2020s"]
     assert everything["1950s"] == ("1953-01", "1959-12")  # clipped to the data
+    assert everything["All"] == ("1953-01", "2025-12")
     decade = shortcuts(("2020-01", "2025-12"))
     assert [label for label in decade if label.isdigit()] == ["2020", "2021", "2022", "2023", "2024", "2025"]
     year = shortcuts(("2024-10", "2024-12"))
-    assert year["2024"] == ("2024-01", "2024-12")
     assert year["Oct"] == ("2024-10", "2024-10") and year["Feb"] == ("2024-02", "2024-02")
+    assert "2024" not in year and "2020s" in year  # a year's months; decades to climb back
     assert "Oct" not in shortcuts(("2023-10", "2024-02"))  # two years: no single months offered
 
 
