@@ -156,10 +156,12 @@ def _epoch_ms(values: np.ndarray) -> np.ndarray:
 
 
 # Events of one lane are stacked so none hides another: two share a row of their lane only when this share of
-# the panel's width lies between them (about a dot's width on a desktop screen; a phone can zoom in).
-DODGE_SHARE = 1 / 90
-# An event dated only to a month or a year is drawn as a band at least this many dots wide, so it reads as one.
-MIN_BAND_DOTS = 1.8
+# the panel's width lies between them: three dots on a desktop screen, and on a phone (a plot ~250 px wide) still
+# more than a dot's radius, so the dot under a finger is the one Plotly picks.
+DODGE_SHARE = 1 / 30
+# An event dated only to a month or a year is drawn as a band at least this share of the panel wide (two dots on a
+# desktop screen), so it reads as one: in 1953-2021 a month is under a pixel.
+MIN_BAND_SHARE = 1 / 50
 ROW_PX = 16  # one stacked row of a lane
 BAND_PX = 9  # a band's thickness
 DOT_PX, SPAN_DOT_PX = 11, 7  # a dated event's dot; the smaller dot in the middle of a band
@@ -322,7 +324,8 @@ def _panel(
     after = np.minimum(ends + np.timedelta64(1, "D"), high)
     banded = ends > starts
     middles = np.where(banded, first + (after - first) / 2, first)
-    half = np.where(imprecise, np.maximum((after - first) / 2, gap * MIN_BAND_DOTS / 2), (after - first) / 2)
+    narrowest = (high - low) * MIN_BAND_SHARE
+    half = np.where(imprecise, np.maximum((after - first) / 2, narrowest / 2), (after - first) / 2)
     bands = np.stack([middles - half, middles + half])
     lows = np.where(banded, bands[0], middles) - gap / 2
     highs = np.where(banded, bands[1], middles) + gap / 2

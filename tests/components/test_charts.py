@@ -8,10 +8,9 @@ import pytest
 
 from components.charts import (
     CATEGORY_COLOURS,
-    DODGE_SHARE,
     FIGURES_MAX_CLAIMS,
     MILESTONE_MIN_GAP,
-    MIN_BAND_DOTS,
+    MIN_BAND_SHARE,
     QUALIFIER_SYMBOLS,
     claimant_colours,
     comparison_figure,
@@ -136,8 +135,8 @@ def test_a_month_is_a_band_wider_than_its_dot_and_the_legend_is_above_the_chart(
     )
     context = timeline_figure(old, event_lanes(dataset, dataset.events))  # 1953-2021: a month is under a pixel
     (band,) = [trace for trace in context.data if trace.mode == "lines"]
-    widest = (pd.Timestamp("2022-01-01") - pd.Timestamp("1953-01-01")) * DODGE_SHARE
-    assert pd.Timestamp(band.x[1]) - pd.Timestamp(band.x[0]) >= widest * MIN_BAND_DOTS * 0.99
+    panel = pd.Timestamp("2022-01-01") - pd.Timestamp("1953-01-01")
+    assert pd.Timestamp(band.x[1]) - pd.Timestamp(band.x[0]) >= panel * MIN_BAND_SHARE * 0.99
     (military,) = marker_traces(context)
     assert military.marker.size[0] < 11  # a small dot, so the band shows round it
     assert figure.layout.legend.y > 1 and figure.layout.legend.orientation == "h"
