@@ -166,6 +166,7 @@ ROW_PX = 16  # one stacked row of a lane
 BAND_PX = 9  # a band's thickness
 DOT_PX, SPAN_DOT_PX = 11, 7  # a dated event's dot; the smaller dot in the middle of a band
 LANE_LABEL_CHARS = 18  # longer lane names wrap, so phones keep room for the dots
+MAX_STACK = 12  # rows a lane stacks at most: thousands of events would make the chart metres tall
 
 
 @dataclass(frozen=True)
@@ -240,18 +241,22 @@ def _panel_title(role: str, low: object, high: object, panels: int) -> str:
     return f"{dates} ({role})" if panels > 1 else dates
 
 
-def dodge_levels(lanes: np.ndarray, lows: np.ndarray, highs: np.ndarray) -> np.ndarray:
+def dodge_levels(lanes: np.ndarray, lows: np.ndarray, highs: np.ndarray, most: int = MAX_STACK) -> np.ndarray:
     """The row of its lane each item is drawn in (0, 1, 2, …), so that items of a lane whose [low, high]
-    extents overlap never share a row: each goes in the first row free by its low end, in order of low end."""
+    extents overlap share no row: in order of low end, each goes in the first row free by then. A lane has at most
+    ``most`` rows: beyond, an item goes in the row free soonest (thousands of events may overlap there)."""
     levels = np.zeros(len(lanes), dtype=np.int64)
-    row_ends: dict[object, list] = {}
-    for position in np.lexsort((highs, lows, lanes.astype(str))):
-        ends = row_ends.setdefault(lanes[position], [])
-        level = next((number for number, end in enumerate(ends) if end < lows[position]), len(ends))
-        if level == len(ends):
-            ends.append(highs[position])
-        else:
-            ends[level] = highs[position]
+    starts, ends = np.asarray(lows).astype(np.int64), np.asarray(highs).astype(np.int64)  # plain ints compare fast
+    row_ends: dict[object, list[int]] = {}
+    for position in np.lexsort((ends, starts, lanes.astype(str))).tolist():
+        taken = row_ends.setdefault(lanes[position], [])
+        low = starts[position]
+        level = next((number for number, end in enumerate(taken) if end < low), len(taken))
+        if level == len(taken) and level >= most:
+            level = taken.index(min(taken))
+        if level == len(taken):
+            taken.append(0)
+        taken[level] = max(taken[level], int(ends[position]))
         levels[position] = level
     return levels
 
@@ -274,9 +279,8 @@ def _lane_axis(lanes: np.ndarray, levels: np.ndarray, lane_order: list[str]) -> 
     present = set(lanes)
     order = [lane for lane in lane_order if lane in present]
     labels = {lane: _lane_label(lane) for lane in order}
-    depth = {lane: labels[lane].count("<br>") + 1 for lane in order}  # room for a wrapped name too
-    for lane, level in zip(lanes, levels, strict=True):
-        depth[lane] = max(depth[lane], int(level) + 1)
+    deepest = pd.Series(levels).groupby(lanes).max()
+    depth = {lane: max(labels[lane].count("<br>"), int(deepest[lane])) + 1 for lane in order}  # room for a long name
     tops, top = {}, 0.0
     for lane in order:
         tops[lane] = top + 0.5  # half a row of room above and below each lane
