@@ -255,7 +255,7 @@ def dodge_levels(lanes: np.ndarray, lows: np.ndarray, highs: np.ndarray, most: i
         if level == len(taken) and level >= most:
             level = taken.index(min(taken))
         if level == len(taken):
-            taken.append(0)
+            taken.append(int(ends[position]))
         taken[level] = max(taken[level], int(ends[position]))
         levels[position] = level
     return levels
@@ -405,7 +405,7 @@ def _selected_marks(
         "mode": "markers",
         "name": "selected event",
         "showlegend": False,
-        "marker": {"size": 22, "color": "rgba(0,0,0,0)", "line": {"color": SELECTED_COLOUR, "width": 3}},
+        "marker": {"size": 19, "color": "rgba(0,0,0,0)", "line": {"color": SELECTED_COLOUR, "width": 2.5}},
         "hoverinfo": "skip",
         **axes,
     }

@@ -111,6 +111,8 @@ def test_events_apart_share_their_lanes_row_and_a_span_reserves_its_own(dataset)
     assert placed[("same-day-0", "North Korea")][1] == placed[("same-day-1", "North Korea")][1]
     lows, highs = np.array([0, 5, 0]), np.array([10, 12, 10])  # the first two overlap in lane a
     assert list(dodge_levels(np.array(["a", "a", "b"]), lows, highs)) == [0, 1, 0]
+    before_1970 = np.array(["1956-01-01", "1960-01-01"], dtype="datetime64[ns]")  # negative as integers
+    assert list(dodge_levels(np.array(["a", "a"]), before_1970, before_1970 + np.timedelta64(30, "D"))) == [0, 0]
     crowd = dodge_levels(np.array(["a"] * 20), np.zeros(20), np.ones(20), most=3)  # a lane never grows past 3 rows
     assert sorted(set(crowd)) == [0, 1, 2]
 
