@@ -43,16 +43,18 @@ from pathlib import Path  # noqa: E402
 from benchmarks.common import APP, DEFAULT_PAGE, PROJECT_ROOT  # noqa: E402
 
 # The filter changes, applied in turn (and cycled when more reruns are asked for). Widget values are the
-# options' values (actor ids, period keys); the URL and the menus show their labels (North Korea, October 2024).
+# options' values (actor ids, first and last month); the URL and the menus show their labels (North Korea, Oct 2024).
+# Each period is given twice: the app's month slider ("months") and the naive baseline's menu ("period").
 FILTER_CHANGES: list[dict[str, object]] = [
     {"actor": ["PRK", "RUS"]},  # North Korea + Russia, all years: most events
-    {"period": "2024"},
-    {"period": "2020s"},
-    {"period": "2024-10"},  # October 2024
-    {"actor": [], "period": "all"},  # back to everything
+    {"months": ("2024-01", "2024-12"), "period": "2024"},
+    {"months": ("2020-01", "2025-12"), "period": "2020s"},
+    {"months": ("2024-10", "2024-10"), "period": "2024-10"},  # October 2024
+    {"actor": [], "months": ("1953-01", "2025-12"), "period": "all"},  # back to everything
     {"actor": ["KOR"]},  # South Korea
-    {"period": "2010s"},
+    {"months": ("2010-01", "2019-12"), "period": "2010s"},
 ]
+WIDGETS = {"actor": "multiselect", "months": "select_slider", "period": "selectbox"}
 
 
 def _status_kb(field: str) -> int:
@@ -267,7 +269,10 @@ def measure(app_path: Path, page: str | None, reruns: int, profile_path: Path | 
     for number in range(reruns):
         change = FILTER_CHANGES[number % len(FILTER_CHANGES)]
         for key, value in change.items():
-            widget = app.sidebar.multiselect(key=key) if key == "actor" else app.sidebar.selectbox(key=key)
+            try:
+                widget = getattr(app.sidebar, WIDGETS[key])(key=key)
+            except KeyError:
+                continue  # the other app's period widget
             widget.set_value(value)
         recorder.start_run()
         started, cpu_started = time.perf_counter(), time.process_time()

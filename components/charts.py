@@ -9,6 +9,8 @@ JSON sent to the browser stays small whatever the data size.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -16,6 +18,8 @@ import plotly.graph_objects as go
 from monitor.aggregate import EventKeys, LaneCounts, claim_ranges, lane_period_counts
 from monitor.compare import claim_bounds
 from monitor.labels import QUALIFIER_WORDS, metric_label, metric_unit
+from monitor.periods import range_label
+from monitor.schema import FIRST_DATE, LAST_DATE
 
 # Paul Tol's "muted" scheme: distinct for colour-blind readers, and apart from the actor colours.
 CATEGORY_COLOURS = {
@@ -39,11 +43,8 @@ QUALIFIER_SYMBOLS = {
 DETAIL_FROM = pd.Timestamp("2022-01-01")
 FONT = {"family": "sans-serif", "size": 13}
 _CATEGORY_ORDER = {name: number for number, name in enumerate(CATEGORY_COLOURS)}
-# (title, first day, day after the last, axis from year, axis to year): the compact context band, then the detail.
-TIMELINE_PANELS = [
-    ("1953–2021 (context)", None, DETAIL_FROM, 1953, 2022),
-    ("2022–2025 (detail)", DETAIL_FROM, None, 2022, 2026),
-]
+# (role, first day, day after the last; None: open): the compact context panel, then the detail.
+TIMELINE_PANELS = [("context", None, DETAIL_FROM), ("detail", DETAIL_FROM, None)]
 # Above this many events shown, the timeline draws counts per lane and period instead of one marker per event.
 # Measured (benchmarks/run.py, 2 cores): one marker per event costs ~0.05 ms and ~0.36 kB of chart per event
 # (1,526 events: 76 ms and 478 kB a rerun; 1,648: 103 ms and 588 kB), so 2,000 stay near 125 ms and 0.75 MB, and
@@ -68,10 +69,13 @@ def _axis_suffix(row: int) -> str:
     return "" if row == 1 else str(row)
 
 
-def _panel_layout(titles: list[str], spacing: float = 0.12) -> tuple[dict, list[tuple[float, float]]]:
-    """Stacked panels sharing the width, as ``make_subplots(rows=n, row_heights=[0.4, 0.6])`` lays them out:
-    the axes of each panel, its title as an annotation, and each panel's vertical domain."""
-    heights = [0.4, 0.6] if len(titles) == 2 else [1.0]
+def _panel_layout(
+    titles: list[str], spacing: float = 0.12, heights: list[float] | None = None
+) -> tuple[dict, list[tuple[float, float]]]:
+    """Stacked panels sharing the width, as ``make_subplots(rows=n, row_heights=heights)`` lays them out (by
+    default 0.4 and 0.6 of two panels): the axes of each panel, its title as an annotation, and each panel's
+    vertical domain."""
+    heights = heights or ([0.4, 0.6] if len(titles) == 2 else [1.0])
     usable = 1.0 - spacing * (len(titles) - 1)
     domains, top = [], 1.0
     for share in heights:
@@ -114,6 +118,22 @@ def _vline(x: object, row: int | None = None, **line: object) -> dict:
     }
 
 
+def _lane_divider(y: float, row: int) -> dict:
+    """A thin horizontal line across a panel, between two lanes."""
+    suffix = _axis_suffix(row)
+    return {
+        "type": "line",
+        "x0": 0,
+        "x1": 1,
+        "xref": f"x{suffix} domain",
+        "y0": y,
+        "y1": y,
+        "yref": f"y{suffix}",
+        "line": {"color": "#E3E6EA", "width": 1},
+        "layer": "below",
+    }
+
+
 # Arrays up to this length are handed to Plotly as lists: it checks every NumPy array it serialises (~40 µs each),
 # which for short ones costs more than the values (36 claimants × 5 arrays: 8.7 ms in to_dict, as lists 3.6 ms).
 PLAIN_MAX = 300
@@ -135,119 +155,323 @@ def _epoch_ms(values: np.ndarray) -> np.ndarray:
     return np.asarray(values, dtype="datetime64[ms]").astype(np.int64).astype(np.float64)
 
 
+# Events of one lane are stacked so none hides another: two share a row of their lane only when this share of
+# the panel's width lies between them: three dots on a desktop screen, and on a phone (a plot ~250 px wide) still
+# more than a dot's radius, so the dot under a finger is the one Plotly picks.
+DODGE_SHARE = 1 / 30
+# An event dated only to a month or a year is drawn as a band at least this share of the panel wide (two dots on a
+# desktop screen), so it reads as one: in 1953-2021 a month is under a pixel.
+MIN_BAND_SHARE = 1 / 50
+ROW_PX = 16  # one stacked row of a lane
+BAND_PX = 9  # a band's thickness
+DOT_PX, SPAN_DOT_PX = 11, 7  # a dated event's dot; the smaller dot in the middle of a band
+LANE_LABEL_CHARS = 18  # longer lane names wrap, so phones keep room for the dots
+MAX_STACK = 12  # rows a lane stacks at most: thousands of events would make the chart metres tall
+
+
+@dataclass(frozen=True)
+class _LaneRows:
+    """One row per (event, lane) the timeline draws, as arrays in the same order."""
+
+    lanes: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray  # the last day (datetime64[ns]); equal to the start for a one-day event
+    hover: np.ndarray  # event_id, title, when, lane (escaped text, event_id first: the page reads clicks by it)
+    codes: np.ndarray  # category, as a position in ``categories``
+    categories: list[str]
+    imprecise: np.ndarray  # dated only to a month or a year: drawn as a band however narrow the month looks
+
+
+def _lane_rows(events: pd.DataFrame, lanes: pd.DataFrame) -> _LaneRows:
+    """The (event, lane) pairs as plain arrays: a DataFrame merge and its column lookups cost more than the
+    rest of the figure on the shipped data."""
+    where = pd.Index(events["event_id"]).get_indexer(lanes["event_id"])
+    found = where >= 0
+    where = where[found]
+    lane_names = lanes["lane"].to_numpy(dtype=object)[found]
+    escaped = {
+        column: np.array([plotly_text(value) for value in events[column]], dtype=object) for column in ("title", "when")
+    }
+    hover = np.column_stack(
+        [
+            events["event_id"].to_numpy(dtype=object)[where],
+            escaped["title"][where],
+            escaped["when"][where],
+            np.array([plotly_text(value) for value in lane_names], dtype=object),
+        ]
+    )
+    precision = events["date_precision"] if "date_precision" in events else pd.Series("day", index=events.index)
+    # Categories in the legend's fixed order, whatever the filter leaves.
+    categories = sorted(
+        set(events["category"]), key=lambda name: (_CATEGORY_ORDER.get(name, len(_CATEGORY_ORDER)), name)
+    )
+    codes = pd.Index(categories).get_indexer(events["category"].to_numpy(dtype=object)[where])
+    return _LaneRows(
+        lanes=lane_names,
+        starts=events["date_start"].to_numpy(dtype="datetime64[ns]")[where],
+        ends=events["span_end"].to_numpy(dtype="datetime64[ns]")[where],
+        hover=hover,
+        codes=codes,
+        categories=[str(category) for category in categories],
+        imprecise=(precision != "day").to_numpy(dtype=bool)[where],
+    )
+
+
+def _timeline_windows(
+    starts: np.ndarray, period: tuple[pd.Timestamp, pd.Timestamp] | None
+) -> list[tuple[str, np.datetime64, np.datetime64, np.ndarray]]:
+    """The panels to draw: (title, first day, day after the last, rows in it). Each panel's dates are its part
+    of the filter's period (1953-2021 as context, 2022 on in detail); a panel without events is left out."""
+    first, last = period or (FIRST_DATE, LAST_DATE)
+    after = pd.Timestamp(last).normalize() + pd.Timedelta(days=1)
+    early = starts < np.datetime64(DETAIL_FROM, "ns")
+    windows = []
+    for (role, low, high), rows in zip(TIMELINE_PANELS, (early, ~early), strict=True):
+        low = max(pd.Timestamp(first).normalize(), low or FIRST_DATE)
+        high = min(after, high or LAST_DATE + pd.Timedelta(days=1))
+        if low < high:
+            windows.append((role, np.datetime64(low, "ns"), np.datetime64(high, "ns"), np.flatnonzero(rows)))
+    shown = [window for window in windows if len(window[3])] or windows[-1:]
+    return [(_panel_title(role, low, high, len(shown)), low, high, rows) for role, low, high, rows in shown]
+
+
+def _panel_title(role: str, low: object, high: object, panels: int) -> str:
+    """'1953–2021 (context)', or only the dates ('Oct 2024') when the panel is alone."""
+    dates = range_label(pd.Timestamp(low), pd.Timestamp(high) - pd.Timedelta(days=1))
+    return f"{dates} ({role})" if panels > 1 else dates
+
+
+def dodge_levels(lanes: np.ndarray, lows: np.ndarray, highs: np.ndarray, most: int = MAX_STACK) -> np.ndarray:
+    """The row of its lane each item is drawn in (0, 1, 2, …), so that items of a lane whose [low, high]
+    extents overlap share no row: in order of low end, each goes in the first row free by then. A lane has at most
+    ``most`` rows: beyond, an item goes in the row free soonest (thousands of events may overlap there)."""
+    levels = np.zeros(len(lanes), dtype=np.int64)
+    starts, ends = np.asarray(lows).astype(np.int64), np.asarray(highs).astype(np.int64)  # plain ints compare fast
+    row_ends: dict[object, list[int]] = {}
+    for position in np.lexsort((ends, starts, lanes.astype(str))).tolist():
+        taken = row_ends.setdefault(lanes[position], [])
+        low = starts[position]
+        level = next((number for number, end in enumerate(taken) if end < low), len(taken))
+        if level == len(taken) and level >= most:
+            level = taken.index(min(taken))
+        if level == len(taken):
+            taken.append(int(ends[position]))
+        taken[level] = max(taken[level], int(ends[position]))
+        levels[position] = level
+    return levels
+
+
+def _lane_label(lane: str) -> str:
+    """A lane's name for the axis, escaped, wrapped after about ``LANE_LABEL_CHARS`` characters."""
+    words, lines = str(lane).split(), [""]
+    for word in words:
+        if lines[-1] and len(lines[-1]) + 1 + len(word) > LANE_LABEL_CHARS:
+            lines.append(word)
+        else:
+            lines[-1] = f"{lines[-1]} {word}".strip()
+    return "<br>".join(plotly_text(line) for line in lines)
+
+
+def _lane_axis(lanes: np.ndarray, levels: np.ndarray, lane_order: list[str]) -> tuple[np.ndarray, dict, list, float]:
+    """Where each row is drawn: lanes from the top (in ``lane_order``), each as tall as its stacked rows plus a
+    row of room. Returns each row's y, the y axis (lane names at the lanes' middles), the lines between lanes,
+    and the height in rows."""
+    present = set(lanes)
+    order = [lane for lane in lane_order if lane in present]
+    labels = {lane: _lane_label(lane) for lane in order}
+    deepest = pd.Series(levels).groupby(lanes).max()
+    depth = {lane: max(labels[lane].count("<br>"), int(deepest[lane])) + 1 for lane in order}  # room for a long name
+    tops, top = {}, 0.0
+    for lane in order:
+        tops[lane] = top + 0.5  # half a row of room above and below each lane
+        top += depth[lane] + 1
+    y = np.array([tops[lane] for lane in lanes], dtype=float) + levels
+    axis = {
+        "tickmode": "array",
+        "tickvals": [tops[lane] + (depth[lane] - 1) / 2 for lane in order],
+        "ticktext": [labels[lane] for lane in order],
+        "range": [top - 0.5, -0.5],  # the first lane on top
+        "showgrid": False,
+        "zeroline": False,
+    }
+    dividers = [tops[lane] - 1 for lane in order[1:]]
+    return y, axis, dividers, top
+
+
+@dataclass(frozen=True)
+class _Panel:
+    """One panel of the timeline, laid out: its rows of ``_LaneRows`` and where each is drawn."""
+
+    title: str
+    low: np.datetime64  # first day shown
+    high: np.datetime64  # day after the last
+    positions: np.ndarray  # the rows of ``_LaneRows`` in this panel
+    x: np.ndarray  # each row's dot: the middle of its part inside the panel
+    bands: np.ndarray  # (2, rows): where each row's band starts and ends
+    banded: np.ndarray  # whether a row is drawn as a band (it lasts more than its first day)
+    small: np.ndarray  # whether its dot is small, so an imprecise date's band shows round it
+    y: np.ndarray
+    axis: dict  # the panel's y axis: lane names
+    dividers: list[float]  # lines between lanes
+    depth: float  # height in stacked rows
+
+
+def _panel(
+    rows: _LaneRows, title: str, low: np.datetime64, high: np.datetime64, positions: np.ndarray, order: list[str]
+) -> _Panel:
+    """Lay out the rows at ``positions`` on a panel from ``low`` to ``high``: each row's dot and band, widened
+    for a month or a year too narrow to see, then stacked in rows of its lane so that none covers another."""
+    gap = (high - low) * DODGE_SHARE
+    starts, ends = rows.starts[positions], rows.ends[positions]
+    imprecise = rows.imprecise[positions]
+    first = np.maximum(starts, low)
+    after = np.minimum(ends + np.timedelta64(1, "D"), high)
+    banded = ends > starts
+    middles = np.where(banded, first + (after - first) / 2, first)
+    narrowest = (high - low) * MIN_BAND_SHARE
+    half = np.where(imprecise, np.maximum((after - first) / 2, narrowest / 2), (after - first) / 2)
+    bands = np.stack([middles - half, middles + half])
+    lows = np.where(banded, bands[0], middles) - gap / 2
+    highs = np.where(banded, bands[1], middles) + gap / 2
+    levels = dodge_levels(rows.lanes[positions], lows, highs)
+    y, axis, dividers, depth = _lane_axis(rows.lanes[positions], levels, order)
+    return _Panel(title, low, high, positions, middles, bands, banded, imprecise & banded, y, axis, dividers, depth)
+
+
+def _event_traces(rows: _LaneRows, panel: _Panel, axes: dict, legend_shown: set[str]) -> list[dict]:
+    """Per category: a trace of bands (behind) and a trace of dots (hover and click), on one panel's axes."""
+    traces: list[dict] = []
+    codes = rows.codes[panel.positions]
+    for code, category in enumerate(rows.categories):
+        colour = CATEGORY_COLOURS.get(category, "#444444")
+        chosen = np.flatnonzero(codes == code)
+        if not len(chosen):
+            continue
+        spans = chosen[panel.banded[chosen]]
+        if len(spans):
+            xs = np.full(len(spans) * 3, None, dtype=object)
+            xs[0::3], xs[1::3] = list(_dates(panel.bands[0, spans])), list(_dates(panel.bands[1, spans]))
+            ys = np.full(len(spans) * 3, None, dtype=object)
+            ys[0::3] = ys[1::3] = panel.y[spans]
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": _plain(xs),
+                    "y": _plain(ys),
+                    "mode": "lines",
+                    "line": {"color": colour, "width": BAND_PX},
+                    "opacity": 0.45,
+                    "hoverinfo": "skip",
+                    "showlegend": False,
+                    "legendgroup": category,
+                    **axes,
+                }
+            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": _plain(_epoch_ms(panel.x[chosen])),
+                "y": _plain(panel.y[chosen]),
+                "mode": "markers",
+                "name": category,
+                "legendgroup": category,
+                "showlegend": category not in legend_shown,
+                "marker": {
+                    "color": colour,
+                    "size": _plain(np.where(panel.small[chosen], SPAN_DOT_PX, DOT_PX)),
+                    "line": {"color": "white", "width": 1},
+                },
+                "customdata": _plain(rows.hover[panel.positions[chosen]]),
+                "hovertemplate": _hover_event(category),
+                **axes,
+            }
+        )
+        legend_shown.add(category)
+    return traces
+
+
+def _selected_marks(
+    rows: _LaneRows, panel: _Panel, highlight: str | None, axes: dict, row_number: int
+) -> tuple[list[dict], list[dict]]:
+    """A ring round the selected event's dots and a dashed line at its date, on one panel."""
+    chosen = rows.hover[panel.positions, 0] == highlight if highlight else np.zeros(len(panel.positions), bool)
+    x, y = panel.x, panel.y
+    if not chosen.any():
+        return [], []
+    ring = {
+        "type": "scatter",
+        "x": _dates(x[chosen]),
+        "y": y[chosen],
+        "mode": "markers",
+        "name": "selected event",
+        "showlegend": False,
+        "marker": {"size": 19, "color": "rgba(0,0,0,0)", "line": {"color": SELECTED_COLOUR, "width": 2.5}},
+        "hoverinfo": "skip",
+        **axes,
+    }
+    line = _vline(str(_dates(x[chosen][:1])[0]), row_number, color=SELECTED_COLOUR, width=1, dash="dash")
+    return [ring], [line]
+
+
 def _hover_event(category: str) -> str:
     # The category is the trace's own (one of the schema's fixed names), so it is written once, not per point.
-    return "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>" + category + " · %{y}<extra></extra>"
+    return "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>" + category + " · %{customdata[3]}<extra></extra>"
 
 
-def timeline_figure(events: pd.DataFrame, lanes: pd.DataFrame, highlight: str | None = None) -> go.Figure:
-    """Events on one lane per actor, coloured by category: 1953-2021 as a compact context band
-    above a detailed 2022-2025 panel. Month- and year-precision events are drawn as spans.
+def timeline_figure(
+    events: pd.DataFrame,
+    lanes: pd.DataFrame,
+    highlight: str | None = None,
+    period: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+) -> go.Figure:
+    """Events on one lane per state, coloured by category: 1953-2021 as a compact context panel above
+    2022 on in detail, each panel spanning its part of ``period`` (the filter's first and last day; default
+    the whole dataset). Events dated to a month or a year, or lasting days, are bands with a small dot. Events
+    of a lane on the same or nearby days are stacked in rows of the lane, so each can be seen and clicked.
 
     ``events`` needs event_id, title, when, category, date_start, span_end (``monitor.events.with_labels``);
     ``lanes`` has one row per (event_id, lane) pair. ``highlight`` rings one event and marks its date.
     One marker per (event, lane): for more than ``TIMELINE_MAX_EVENTS`` events, draw ``timeline_counts_figure``.
     """
-    # One row per (event, lane), as plain arrays: a DataFrame merge and its column lookups cost more than the
-    # rest of the figure on the shipped data.
-    where = pd.Index(events["event_id"]).get_indexer(lanes["event_id"])
-    found = where >= 0
-    where = where[found]
-    all_lanes = lanes["lane"].to_numpy(dtype=object)[found]
-    all_starts = events["date_start"].to_numpy(dtype="datetime64[ns]")[where]
-    all_ends = events["span_end"].to_numpy(dtype="datetime64[ns]")[where]
-    all_hover = events[["event_id", "title", "when"]].to_numpy(dtype=object)[where]
-    all_codes, categories = pd.factorize(events["category"].to_numpy(dtype=object)[where], sort=True)
-    early = all_starts < np.datetime64(DETAIL_FROM, "ns")
-    panels = [(spec, np.flatnonzero(mask)) for spec, mask in zip(TIMELINE_PANELS, (early, ~early), strict=True)]
-    panels = [panel for panel in panels if len(panel[1])] or panels[1:]
-    lane_order = list(lanes["lane"].value_counts().index[::-1])  # busiest lane on top
-    layout, _ = _panel_layout([spec[0] for spec, _ in panels])
+    rows = _lane_rows(events, lanes)
+    order = list(lanes["lane"].value_counts().index)  # busiest lane on top
+    panels = [_panel(rows, *window, order) for window in _timeline_windows(rows.starts, period)]
+    heights = [max(panel.depth, 2.0) * ROW_PX for panel in panels]
+    spacing_px = 90  # the upper panel's dates and the lower panel's title
+    plot_px = sum(heights) + spacing_px * (len(panels) - 1)
+    layout, _ = _panel_layout(
+        [panel.title for panel in panels], spacing_px / plot_px, [height / sum(heights) for height in heights]
+    )
     data: list[dict] = []
     shapes: list[dict] = []
-    shown_categories: set[str] = set()
-    for row_number, ((_, _, _, first_year, last_year), rows) in enumerate(panels, start=1):
+    legend_shown: set[str] = set()
+    for row_number, panel in enumerate(panels, start=1):
         suffix = _axis_suffix(row_number)
         axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
-        starts, ends = all_starts[rows], all_ends[rows]
-        middles = starts + (ends - starts) / 2
-        lanes_of_rows = all_lanes[rows]
-        hover = all_hover[rows]
-        codes = all_codes[rows]
-        for code, category in enumerate(map(str, categories)):
-            colour = CATEGORY_COLOURS.get(category, "#444444")
-            positions = np.flatnonzero(codes == code)
-            if not len(positions):
-                continue
-            lane_values = lanes_of_rows[positions]
-            spans = ends[positions] > starts[positions]
-            if spans.any():
-                count = int(spans.sum())
-                xs = np.empty(count * 3, dtype=object)
-                xs[0::3] = list(_dates(starts[positions][spans]))
-                xs[1::3] = list(_dates(ends[positions][spans] + np.timedelta64(1, "D")))
-                ys = np.empty(count * 3, dtype=object)
-                ys[0::3] = ys[1::3] = lane_values[spans]
-                data.append(
-                    {
-                        "type": "scatter",
-                        "x": _plain(xs),
-                        "y": _plain(ys),
-                        "mode": "lines",
-                        "line": {"color": colour, "width": 10},
-                        "opacity": 0.45,
-                        "hoverinfo": "skip",
-                        "showlegend": False,
-                        "legendgroup": category,
-                        **axes,
-                    }
-                )
-            data.append(
-                {
-                    "type": "scatter",
-                    "x": _plain(_epoch_ms(middles[positions])),
-                    "y": _plain(lane_values),
-                    "mode": "markers",
-                    "name": category,
-                    "legendgroup": category,
-                    "showlegend": category not in shown_categories,
-                    "marker": {"color": colour, "size": 11, "line": {"color": "white", "width": 1}},
-                    "customdata": _plain(hover[positions]),
-                    "hovertemplate": _hover_event(category),
-                    **axes,
-                }
-            )
-            shown_categories.add(category)
-        chosen = hover[:, 0] == highlight if highlight else np.zeros(len(rows), dtype=bool)
-        if chosen.any():
-            data.append(
-                {
-                    "type": "scatter",
-                    "x": _dates(middles[chosen]),
-                    "y": lanes_of_rows[chosen],
-                    "mode": "markers",
-                    "name": "selected event",
-                    "showlegend": False,
-                    "marker": {"size": 22, "color": "rgba(0,0,0,0)", "line": {"color": "#1F2933", "width": 3}},
-                    "hoverinfo": "skip",
-                    **axes,
-                }
-            )
-            shapes.append(
-                _vline(str(_dates(middles[chosen][:1])[0]), row_number, color="#1F2933", width=1, dash="dash")
-            )
+        data += _event_traces(rows, panel, axes, legend_shown)
+        rings, lines = _selected_marks(rows, panel, highlight, axes, row_number)
+        data += rings
+        shapes += lines + [_lane_divider(level, row_number) for level in panel.dividers]
+        pad = (panel.high - panel.low) * 0.015  # so dots at the edges are whole
         layout[f"xaxis{suffix}"].update(
-            range=[f"{first_year}-01-01", f"{last_year}-01-01"], showgrid=True, title={"text": "Date"}, type="date"
+            range=[str(_dates(np.array([panel.low - pad]))[0]), str(_dates(np.array([panel.high + pad]))[0])],
+            showgrid=True,
+            type="date",
         )
-        # Each panel lists only its own lanes, so 2022-2025 has no empty Soviet Union row.
-        present = set(lanes_of_rows)
-        own_lanes = [lane for lane in lane_order if lane in present]
-        layout[f"yaxis{suffix}"].update(categoryorder="array", categoryarray=own_lanes)
-    lanes_count = max(len(lane_order), 1)
+        layout[f"yaxis{suffix}"].update(panel.axis)
     layout.update(
-        height=min(260 + 70 * lanes_count * len(panels), 1100),
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        legend={"title": {"text": "Category"}, "orientation": "h", "y": -0.08},
+        height=int(plot_px) + 150,
+        margin={"l": 10, "r": 10, "t": 40, "b": 30},
+        # Above the first panel's title, so the colours are read before the dots, without scrolling; Plotly widens
+        # the top margin to fit it (three lines on a phone).
+        legend={
+            "title": {"text": "Category"},
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": 1 + 34 / plot_px,
+            "yanchor": "bottom",
+        },
         hoverlabel={"align": "left"},
         font=FONT,
         clickmode="event+select",
@@ -285,17 +509,21 @@ def timeline_counts_figure(keys: EventKeys, highlight: pd.Timestamp | None = Non
     the count by category. ``keys`` are the events' ``monitor.aggregate.EventKeys``; ``highlight`` is a date
     marked with a dashed line.
     """
-    counted = lane_period_counts(keys, [(first, last) for _, first, last, _, _ in TIMELINE_PANELS])
+    counted = lane_period_counts(keys, [(first, last) for _, first, last in TIMELINE_PANELS])
     panels = [(spec, counts) for spec, counts in zip(TIMELINE_PANELS, counted, strict=True) if counts is not None]
     totals: dict[str, int] = {}
     for _, counts in panels:
         for lane, number in zip(counts.lanes, counts.counts.sum(axis=(1, 2)), strict=True):
             totals[lane] = totals.get(lane, 0) + int(number)
     lane_order = sorted(totals, key=lambda lane: (totals[lane], lane))  # busiest lane on top
-    layout, domains = _panel_layout([f"{spec[0]} · events per {counts.period}" for spec, counts in panels])
+    titles = [
+        f"{_panel_title(role, counts.edges[0], counts.edges[-1], len(panels))} · events per {counts.period}"
+        for (role, _, _), counts in panels
+    ]
+    layout, domains = _panel_layout(titles)
     data: list[dict] = []
     shapes: list[dict] = []
-    for row_number, ((_, first, last, _, _), counts) in enumerate(panels, start=1):
+    for row_number, ((_, first, last), counts) in enumerate(panels, start=1):
         suffix = _axis_suffix(row_number)
         lanes = [lane for lane in lane_order if lane in counts.lanes]
         cells = _count_cells(counts, lanes)

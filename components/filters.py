@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from monitor.compare import DEFAULT_WINDOW_DAYS, HEADLINE_SCOPES
-from monitor.filtering import ALL_PERIOD, CUSTOM_PERIOD, Filters, period_bounds, period_label, period_options
+from monitor.filtering import Filters
 from monitor.labels import SCOPE_LABELS, metric_label
 from monitor.loading import Dataset
+from monitor.periods import every_month, month_bounds, month_label, month_options, months_of_period_name, shortcuts
 from monitor.schema import EVENT_CATEGORIES, FIRST_DATE, LAST_DATE, METRIC_GROUPS
 
-FULL_RANGE = (FIRST_DATE.date(), LAST_DATE.date())
-DEFAULTS = {"actor": [], "period": ALL_PERIOD, "category": [], "dates": FULL_RANGE}
+PERIOD_KEY = "months"  # the URL keeps the first and last month: ?months=Oct+2024&months=Mar+2025
+SHORTCUT_KEY = "period_shortcut"
+MONTHS = month_options()
+# Parameters of links made before the period was a range: ?period=2024, ?period=Custom+dates…&dates=…
+OLD_PERIOD_PARAMETERS = ("period", "dates")
+DEFAULTS = {"actor": [], PERIOD_KEY: every_month(), "category": []}
 
 
 def reset_filters() -> None:
@@ -33,17 +37,60 @@ def _actor_options(dataset: Dataset) -> tuple[list[str], dict[str, str]]:
     return dataset.memo("actor_options", build)
 
 
-@lru_cache(maxsize=1)
-def _periods() -> tuple[list[str], dict[str, str]]:
-    # Nearly a thousand options: labelled once per process, not on every rerun.
-    options = period_options()
-    return options, {option: period_label(option) for option in options}
+def open_old_period_link() -> None:
+    """A link made before the period was a range names one (?period=2024, ?period=October+2024,
+    ?period=Custom+dates…&dates=…): open it as the months it names, then drop the old parameters."""
+    name = st.query_params.get("period")
+    if name is None:
+        return
+    dates = st.query_params.get_all("dates")
+    for parameter in OLD_PERIOD_PARAMETERS:
+        if parameter in st.query_params:
+            del st.query_params[parameter]
+    months = months_of_period_name(name, dates)
+    if months is not None and PERIOD_KEY not in st.query_params:
+        # The slider takes the session's value on this run; the browser takes the URL's (the session's alone would
+        # not reach the URL).
+        st.session_state[PERIOD_KEY] = months
+        st.query_params[PERIOD_KEY] = [month_label(month) for month in months]
+
+
+def _jump_to(ranges: dict[str, tuple[str, str]]) -> None:
+    """Apply the shortcut just picked to the period, and leave the shortcuts unpicked."""
+    picked = st.session_state.get(SHORTCUT_KEY)
+    if picked in ranges:
+        st.session_state[PERIOD_KEY] = ranges[picked]
+    st.session_state[SHORTCUT_KEY] = None
+
+
+def period_picker() -> tuple[pd.Timestamp, pd.Timestamp]:
+    """A range of months on a slider, with decades, years and single months a click away; returns its first
+    and last day."""
+    open_old_period_link()
+    chosen = st.select_slider(
+        "Period",
+        MONTHS,
+        value=every_month(),
+        key=PERIOD_KEY,
+        bind="query-params",
+        format_func=month_label,
+        help="Drag either end to pick the first and last month (arrow keys move one month). The shortcuts below "
+        "pick a decade; then a year of that decade; then a month of that year.",
+    )
+    ranges = shortcuts(chosen)
+    st.pills(
+        "Jump to",
+        list(ranges),
+        key=SHORTCUT_KEY,
+        on_change=_jump_to,
+        args=(ranges,),
+    )
+    return month_bounds(chosen)
 
 
 def sidebar_filters(dataset: Dataset) -> Filters:
     """Draw the filters in the sidebar and return what they select."""
     options, names = _actor_options(dataset)
-    periods, period_labels = _periods()
     with st.sidebar:
         st.header("Filters", divider="gray")
         actors = st.multiselect(
@@ -55,27 +102,7 @@ def sidebar_filters(dataset: Dataset) -> Filters:
             placeholder="All actors",
             help="An event matches when any of its actors is selected. A state includes its people and agencies.",
         )
-        period = st.selectbox(
-            "Period",
-            periods,
-            key="period",
-            bind="query-params",
-            format_func=period_labels.__getitem__,
-            help="Pick a decade, a year or a month (type to search, e.g. 'October 2024'), or custom dates.",
-        )
-        if period == CUSTOM_PERIOD:
-            chosen = st.date_input(
-                "From – to",
-                value=FULL_RANGE,
-                min_value=FULL_RANGE[0],
-                max_value=FULL_RANGE[1],
-                key="dates",
-                bind="query-params",
-                format="YYYY-MM-DD",
-            )
-            start, end = _range_from(chosen)
-        else:
-            start, end = period_bounds(period)
+        start, end = period_picker()
         categories = st.multiselect(
             "Event categories",
             list(EVENT_CATEGORIES),
@@ -85,14 +112,6 @@ def sidebar_filters(dataset: Dataset) -> Filters:
         )
         st.button("Reset filters", on_click=reset_filters, icon=":material/restart_alt:", width="stretch")
     return Filters(actors=tuple(actors), start=start, end=end, categories=tuple(categories))
-
-
-def _range_from(chosen: object) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The date_input's value as a (start, end) pair; while the user has picked only one end, that day."""
-    if isinstance(chosen, dt.date):
-        chosen = (chosen,)
-    picked = [pd.Timestamp(day) for day in chosen] if isinstance(chosen, tuple | list) else []
-    return (picked[0], picked[-1]) if picked else (FIRST_DATE, LAST_DATE)
 
 
 def scope_picker(container: DeltaGenerator) -> list[str]:

@@ -60,3 +60,43 @@ def selected_event(dataset: Dataset) -> pd.Series | None:
 def selected_place(dataset: Dataset) -> str | None:
     place_id = st.session_state.get(PLACE_KEY)
     return place_id if place_id in set(dataset.places["place_id"]) else None
+
+
+def new_click(chart_key: str, clicked: str | None) -> bool:
+    """Whether ``clicked`` (what chart ``chart_key`` has selected now; None: nothing) is the reader's new click.
+
+    A chart keeps its selection across reruns while the selection may have moved on since (another chart, the
+    event list, a link), so only a change of the chart's own selection counts; it is remembered here."""
+    memory = f"{chart_key}_last_pick"
+    if clicked == st.session_state.get(memory):
+        return False
+    st.session_state[memory] = clicked
+    return True
+
+
+def plotly_click(chart_key: str) -> str | None:
+    """The id (first customdata) of the point last clicked on Plotly chart ``chart_key``, or None."""
+    points = st.session_state.get(chart_key, {}).get("selection", {}).get("points", [])
+    ids = [point["customdata"][0] for point in points if point.get("customdata")]
+    return ids[-1] if ids else None
+
+
+def vega_click(chart_key: str, param: str, field: str) -> str | None:
+    """``field`` of the mark selected by point selection ``param`` on Vega-Lite chart ``chart_key``, or None."""
+    chosen = st.session_state.get(chart_key, {}).get("selection", {}).get(param, [])
+    return chosen[0][field] if chosen else None
+
+
+def follow_event_clicks(chart_key: str) -> None:
+    """Select the event newly clicked on Plotly chart ``chart_key`` (read before the chart is drawn, so the
+    chart rings it in the same run); clearing the chart's selection keeps the event chosen."""
+    clicked = plotly_click(chart_key)
+    if new_click(chart_key, clicked) and clicked:
+        select_event(clicked)
+
+
+def follow_place_clicks(chart_key: str) -> None:
+    """Select the place newly clicked on map ``chart_key``; clearing the map's selection clears the place."""
+    clicked = vega_click(chart_key, "place", "place_id")
+    if new_click(chart_key, clicked):
+        select_place(clicked)

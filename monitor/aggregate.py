@@ -16,72 +16,18 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-# From finest to coarsest; the finest that fits in MAX_BINS periods is chosen.
-PERIODS = ("day", "week", "month", "quarter", "year")
+from monitor.actors import lane_names
+from monitor.events import most_important, with_labels
+from monitor.loading import Dataset
+from monitor.periods import bin_index, bin_labels, bin_start, choose_bin
+
+# A table or event list shows at most this many events (the most important, newest first): a million rows would be
+# tens of MB per rerun. The explorer page pages through all of them.
+TABLE_ROWS = 500
+# A panel counts per the finest bin (a day to a year: monitor.periods) that fits in this many columns.
 MAX_BINS = 80
 # Cells of the (period, category, set of lanes) table counted in one bincount; beyond, lane by lane.
 _MAX_TABLE = 4_000_000
-_DAY = np.timedelta64(1, "D")
-
-
-def bin_index(dates: np.ndarray, period: str) -> np.ndarray:
-    """The period each date falls in, as an integer (consecutive periods are consecutive integers)."""
-    dates = np.asarray(dates, dtype="datetime64[ns]")
-    if period == "day":
-        return dates.astype("datetime64[D]").astype(np.int64)
-    if period == "week":  # weeks start on Monday; 1970-01-01 was a Thursday
-        return (dates.astype("datetime64[D]").astype(np.int64) + 3) // 7
-    if period == "month":
-        return dates.astype("datetime64[M]").astype(np.int64)
-    if period == "quarter":
-        return dates.astype("datetime64[M]").astype(np.int64) // 3
-    if period == "year":
-        return dates.astype("datetime64[Y]").astype(np.int64)
-    raise ValueError(f"unknown period {period!r}")
-
-
-def bin_start(index: np.ndarray, period: str) -> np.ndarray:
-    """The first day of each period numbered by ``bin_index`` (datetime64[ns])."""
-    index = np.asarray(index, dtype=np.int64)
-    if period == "day":
-        start = index.astype("datetime64[D]")
-    elif period == "week":
-        start = (index * 7 - 3).astype("datetime64[D]")
-    elif period == "month":
-        start = index.astype("datetime64[M]")
-    elif period == "quarter":
-        start = (index * 3).astype("datetime64[M]")
-    elif period == "year":
-        start = index.astype("datetime64[Y]")
-    else:
-        raise ValueError(f"unknown period {period!r}")
-    return start.astype("datetime64[ns]")
-
-
-def choose_period(
-    first: np.datetime64 | pd.Timestamp, last: np.datetime64 | pd.Timestamp, max_bins: int = MAX_BINS
-) -> str:
-    """The finest period that spans ``first`` to ``last`` in at most ``max_bins`` periods (else years)."""
-    ends = np.array([first, last], dtype="datetime64[ns]")
-    for period in PERIODS:
-        low, high = bin_index(ends, period)
-        if high - low + 1 <= max_bins:
-            return period
-    return PERIODS[-1]
-
-
-def period_labels(starts: np.ndarray, period: str) -> list[str]:
-    """'3 Oct 2024', 'week of 30 Sep 2024', 'Oct 2024', 'Q4 2024' or '2024' for each period start."""
-    index = pd.DatetimeIndex(starts)
-    if period == "day":
-        return list(index.strftime("%-d %b %Y"))
-    if period == "week":
-        return ["week of " + text for text in index.strftime("%-d %b %Y")]
-    if period == "month":
-        return list(index.strftime("%b %Y"))
-    if period == "quarter":
-        return [f"Q{quarter} {year}" for quarter, year in zip(index.quarter, index.year, strict=True)]
-    return list(index.strftime("%Y"))
 
 
 def _list_array(lists: pd.Series) -> pa.ListArray:
@@ -190,6 +136,29 @@ def event_keys(events: pd.DataFrame, lane_of: Mapping[str, str]) -> EventKeys:
     )
 
 
+def view_event_keys(dataset: Dataset, shown: pd.DataFrame) -> EventKeys:
+    """The ``EventKeys`` of the events shown (rows of ``dataset.events`` or of a view, whose index is their row
+    position): built once per dataset and kept with it, then taken by row."""
+    keys = dataset.memo("timeline_event_keys", lambda: event_keys(dataset.events, lane_names(dataset.actors)))
+    return keys if len(shown) == len(dataset.events) else keys.take(shown.index.to_numpy())
+
+
+def listed_events(dataset: Dataset, shown: pd.DataFrame, limit: int = TABLE_ROWS) -> pd.DataFrame:
+    """The events a table lists, labelled (``with_labels``): all of ``shown`` by date when they are ``limit``
+    or fewer, else the ``limit`` most important, newest first. Only these rows are labelled: formatting a
+    million dates takes seconds."""
+    listed = shown.sort_values("date_start") if len(shown) <= limit else most_important(shown, limit, newest_first=True)
+    return with_labels(dataset, listed)
+
+
+def with_event(dataset: Dataset, listed: pd.DataFrame, shown: pd.DataFrame, event_id: str | None) -> pd.DataFrame:
+    """``listed`` with the event ``event_id`` first when it is among ``shown`` but not listed (a selected event
+    stays in the event list even when it is not among the most important)."""
+    if not event_id or (listed["event_id"] == event_id).any():
+        return listed
+    return pd.concat([with_labels(dataset, shown.loc[(shown["event_id"] == event_id).to_numpy()]), listed])
+
+
 @dataclass(frozen=True)
 class LaneCounts:
     """Events per lane, period and category in one panel of the timeline.
@@ -206,7 +175,7 @@ class LaneCounts:
 
     @property
     def labels(self) -> list[str]:
-        return period_labels(self.edges[:-1], self.period)
+        return bin_labels(self.edges[:-1], self.period)
 
     @property
     def total(self) -> int:
@@ -238,7 +207,7 @@ def lane_period_counts(
         if not len(dates):
             results.append(None)
             continue
-        period = choose_period(dates.min(), dates.max(), max_bins)
+        period = choose_bin(dates.min(), dates.max(), max_bins)
         bins = bin_index(dates, period)
         first, last = int(bins.min()), int(bins.max())
         width = last - first + 1
@@ -289,7 +258,7 @@ def claim_ranges(claims: pd.DataFrame, max_bins: int = MAX_BINS) -> tuple[pd.Dat
     if claims.empty:
         return pd.DataFrame(columns=columns), "month"
     dates = claims["as_of"].to_numpy(dtype="datetime64[ns]")
-    period = choose_period(dates.min(), dates.max(), max_bins)
+    period = choose_bin(dates.min(), dates.max(), max_bins)
     bins = bin_index(dates, period)
     grouped = (
         claims.assign(bin=bins, interested_party=claims["interested_party"].astype(bool))
@@ -304,5 +273,5 @@ def claim_ranges(claims: pd.DataFrame, max_bins: int = MAX_BINS) -> tuple[pd.Dat
     )
     index = grouped["bin"].to_numpy(dtype=np.int64)
     starts = bin_start(index, period)
-    table = grouped.assign(start=starts, end=bin_start(index + 1, period), label=period_labels(starts, period))
+    table = grouped.assign(start=starts, end=bin_start(index + 1, period), label=bin_labels(starts, period))
     return table[columns], period

@@ -1,8 +1,8 @@
-"""The global filters (actors, period, category) and the rows they select."""
+"""The global filters (actors, a date range, categories) and the rows they select. The period's vocabulary
+(months, decades, older links' names) is monitor/periods.py's."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,13 +12,8 @@ from monitor.actors import state_of, with_members
 from monitor.loading import Dataset
 from monitor.schema import FIRST_DATE, LAST_DATE
 
-ALL_PERIOD = "all"
 # Text and lists left out of a view's events; event_details() (or with_labels()) adds them back for the rows shown.
 EVENT_DETAIL_COLUMNS = ["title", "summary", "excerpt", "notes", "actors", "source_ids"]
-CUSTOM_PERIOD = "custom"
-_DECADE = re.compile(r"^(\d{3})0s$")
-_YEAR = re.compile(r"^(\d{4})$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -33,42 +28,6 @@ class Filters:
     @property
     def is_default(self) -> bool:
         return self == Filters()
-
-
-def period_options(first: pd.Timestamp = FIRST_DATE, last: pd.Timestamp = LAST_DATE) -> list[str]:
-    """Every selectable period: all, each decade, each year, each month (newest first within each)."""
-    years = range(last.year, first.year - 1, -1)
-    decades = sorted({year // 10 * 10 for year in years}, reverse=True)
-    months = [f"{year}-{month:02d}" for year in years for month in range(12, 0, -1)]
-    return [ALL_PERIOD, *(f"{decade}s" for decade in decades), *map(str, years), *months, CUSTOM_PERIOD]
-
-
-def period_label(period: str) -> str:
-    """How a period option reads in the menu: '1960s', '2024', 'October 2024'."""
-    if period == ALL_PERIOD:
-        return f"All years ({FIRST_DATE.year}–{LAST_DATE.year})"
-    if period == CUSTOM_PERIOD:
-        return "Custom dates…"
-    month = _MONTH.match(period)
-    if month:
-        return pd.Timestamp(year=int(month.group(1)), month=int(month.group(2)), day=1).strftime("%B %Y")
-    return period
-
-
-def period_bounds(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last day of a period option, clipped to the dataset's range."""
-    if (match := _DECADE.match(period)) is not None:
-        start = pd.Timestamp(year=int(match.group(1)) * 10, month=1, day=1)
-        end = pd.Timestamp(year=start.year + 9, month=12, day=31)
-    elif (match := _YEAR.match(period)) is not None:
-        start = pd.Timestamp(year=int(match.group(1)), month=1, day=1)
-        end = pd.Timestamp(year=start.year, month=12, day=31)
-    elif (match := _MONTH.match(period)) is not None:
-        start = pd.Timestamp(year=int(match.group(1)), month=int(match.group(2)), day=1)
-        end = start + pd.offsets.MonthEnd(0)
-    else:
-        start, end = FIRST_DATE, LAST_DATE
-    return max(start, FIRST_DATE), min(end, LAST_DATE)
 
 
 def event_mask(dataset: Dataset, filters: Filters) -> np.ndarray:
@@ -151,6 +110,11 @@ def event_details(dataset: Dataset, events: pd.DataFrame) -> pd.DataFrame:
     """``events`` (rows of a view) with their detail columns put back, looked up by row position."""
     details = dataset.events[EVENT_DETAIL_COLUMNS].take(events.index.to_numpy()).set_axis(events.index)
     return events.assign(**{column: details[column] for column in EVENT_DETAIL_COLUMNS})
+
+
+def events_at_place(events: pd.DataFrame, place_id: str | None) -> pd.DataFrame:
+    """The events at one place (a place selected on the map); all of them for None."""
+    return events if not place_id else events.loc[(events["place_id"] == place_id).to_numpy()]
 
 
 def apply_filters(dataset: Dataset, filters: Filters) -> View:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from components.maps import INSET_BBOX, REGION_BBOX, inside, map_chart
 from components.render import current_view, empty_state, escape, page_of
-from components.selection import select_place, selected_event, selected_place, show_in_url
+from components.selection import follow_place_clicks, selected_event, selected_place, show_in_url
 from monitor.claims import movement_flows
 from monitor.events import place_event_counts, with_labels
 from monitor.labels import metric_label
@@ -31,12 +31,7 @@ if places.empty and flows.empty:
     st.stop()
 
 for key in ("map", "inset"):
-    # A new click on either map selects its place; clearing that map's selection clears it.
-    chosen = st.session_state.get(key, {}).get("selection", {}).get("place", [])
-    clicked = chosen[0]["place_id"] if chosen else None
-    if clicked != st.session_state.get(f"{key}_last_pick"):
-        st.session_state[f"{key}_last_pick"] = clicked
-        select_place(clicked)
+    follow_place_clicks(key)
 picked = selected_place(dataset)
 event = selected_event(dataset)
 ringed = picked or (event["place_id"] if event is not None and isinstance(event["place_id"], str) else None)

@@ -43,7 +43,7 @@ def test_a_deep_link_opened_first_on_a_fresh_server_still_gets_the_filters():
     app.switch_page("pages/map.py").run()
     assert not app.exception
     assert app.title[0].value == "Map"
-    assert app.sidebar.selectbox(key="period").value == "all"
+    assert app.sidebar.select_slider(key="months").value == ("1953-01", "2025-12")
 
 
 def test_an_edited_data_file_is_loaded_afresh(monkeypatch, minimal_dir, edit):

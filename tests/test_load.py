@@ -44,7 +44,14 @@ TIMEOUT = 300  # seconds per script run: 20 sessions share two CPUs on a small C
 # datasets) would grow without bound; the weak references below catch any upload that is kept.
 MEMORY_MARGIN_MB = 150
 BROWSING = [page for page in PAGES if page != UPLOAD_PAGE]
-PERIODS = ["2024", "2020s", "all", "October 2024", "1950s"]
+# First and last month of the period slider: 2024, the 2020s, all years, October 2024, the 1950s.
+PERIODS = [
+    ("2024-01", "2024-12"),
+    ("2020-01", "2025-12"),
+    ("1953-01", "2025-12"),
+    ("2024-10", "2024-10"),
+    ("1953-01", "1959-12"),
+]
 
 
 @pytest.fixture
@@ -130,7 +137,7 @@ def browse(number: int, all_uploaded: threading.Barrier, uploads: list) -> dict:
     app = ran(AppTest.from_file(str(APP), default_timeout=TIMEOUT).run())
     first_page = BROWSING[number % len(BROWSING)]
     ran(app.switch_page(first_page).run())
-    ran(app.sidebar.selectbox(key="period").set_value(PERIODS[number % len(PERIODS)]).run())
+    ran(app.sidebar.select_slider(key="months").set_value(PERIODS[number % len(PERIODS)]).run())
     if uploads_data:
         ran(app.switch_page(UPLOAD_PAGE).run())
         ran(upload(app, fixture_files({"Treaty signed": mine})))

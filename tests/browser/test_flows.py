@@ -37,8 +37,14 @@ def chosen_actors(page: Page) -> list[str]:
     return [line.strip() for line in tags.splitlines() if line.strip()]
 
 
-def period_input(page: Page) -> Locator:
-    return page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="Period").locator("input")
+def period_slider(page: Page) -> Locator:
+    """The first and last month the period slider shows (e.g. 'Jan 2024', 'Dec 2024')."""
+    return page.get_by_test_id("stSidebar").get_by_test_id("stSliderThumbValue")
+
+
+def jump_to(page: Page, label: str) -> None:
+    """Click one of the period's shortcuts (a decade, a year of it, a month of that year)."""
+    page.get_by_test_id("stSidebar").get_by_role("radio", name=label, exact=True).click()
 
 
 def plotly_point_count(page: Page) -> int:
@@ -67,22 +73,21 @@ def test_sidebar_filters_narrow_the_view_and_go_into_the_url(page, app_url, open
     page.keyboard.press("Escape")
     after_actor = summary(page).inner_text()
 
-    period = period_input(page)
-    period.click()
-    period.fill("2024")
-    page.get_by_role("option", name="2024", exact=True).click()
+    jump_to(page, "2020s")
+    expect(period_slider(page)).to_have_text(["Jan 2020", "Dec 2025"], timeout=TIMEOUT_MS)
+    jump_to(page, "2024")
+    expect(period_slider(page)).to_have_text(["Jan 2024", "Dec 2024"], timeout=TIMEOUT_MS)
     expect(summary(page)).not_to_have_text(after_actor, timeout=TIMEOUT_MS)
 
     # Bound widgets put the labels they show into the URL.
     expect(page).to_have_url(re.compile(r"[?&]actor=South\+Korea(&|$)"), timeout=TIMEOUT_MS)
-    expect(page).to_have_url(re.compile(r"[?&]period=2024(&|$)"))
+    expect(page).to_have_url(re.compile(r"[?&]months=Jan\+2024&months=Dec\+2024(&|$)"))
     assert chosen_actors(page) == ["South Korea"]
-    assert period_input(page).input_value() == "2024"
     narrowed = counts(page)
     assert narrowed[0] < total and narrowed[2] < claims_total
 
     go_to_page(page, "Timeline 1953–2025")
-    expect(page).to_have_url(re.compile(r"/timeline\?.*period=2024"))
+    expect(page).to_have_url(re.compile(r"/timeline\?.*months=Jan\+2024&months=Dec\+2024"))
     assert counts(page) == narrowed
     filtered_points = plotly_point_count(page)
 
@@ -92,11 +97,11 @@ def test_sidebar_filters_narrow_the_view_and_go_into_the_url(page, app_url, open
 
 
 def test_a_link_reopens_the_filtered_view(page, app_url, open_app):
-    open_app(page, f"{app_url}/timeline?actor=North+Korea&period=October+2024")
+    open_app(page, f"{app_url}/timeline?actor=North+Korea&months=Oct+2024&months=Oct+2024")
 
     expect(page.locator("h1").first).to_have_text("Timeline 1953–2025")
     assert chosen_actors(page) == ["North Korea"]
-    assert period_input(page).input_value() == "October 2024"
+    expect(period_slider(page)).to_have_text(["Oct 2024", "Oct 2024"])
     shown, total, claims_shown, claims_total = counts(page)
     assert 0 < shown < total
     assert claims_shown < claims_total
@@ -104,22 +109,22 @@ def test_a_link_reopens_the_filtered_view(page, app_url, open_app):
 
 
 def test_switching_pages_keeps_the_filters(page, app_url, open_app):
-    open_app(page, f"{app_url}/?actor=North+Korea&period=2024")
+    open_app(page, f"{app_url}/?actor=North+Korea&months=Jan+2024&months=Dec+2024")
     narrowed = counts(page)
     assert narrowed[0] < narrowed[1]
     # Switch only once the filters show the URL's values, as a reader would. Streamlit 1.67's frontend
     # builds the new page's URL from the bound widgets it has mounted: a switch made before the Period box
-    # has mounted drops period= from the URL (seen in about one run in four when clicking ~200 ms after load).
-    expect(period_input(page)).to_have_value("2024")
+    # has mounted drops its parameter from the URL (seen in about one run in four when clicking ~200 ms after load).
+    expect(period_slider(page)).to_have_text(["Jan 2024", "Dec 2024"])
     expect(actors_widget(page).get_by_test_id("stMultiSelectTagsContainer")).to_have_text("North Korea")
 
     go_to_page(page, "Map")
 
     expect(page).to_have_url(re.compile(r"/map\?"))
     expect(page).to_have_url(re.compile(r"[?&]actor=North\+Korea(&|$)"))
-    expect(page).to_have_url(re.compile(r"[?&]period=2024(&|$)"))
+    expect(page).to_have_url(re.compile(r"[?&]months=Jan\+2024&months=Dec\+2024(&|$)"))
     assert chosen_actors(page) == ["North Korea"]
-    assert period_input(page).input_value() == "2024"
+    expect(period_slider(page)).to_have_text(["Jan 2024", "Dec 2024"])
     assert counts(page) == narrowed
     page.get_by_test_id("stVegaLiteChart").first.locator("svg g.mark-shape path").first.wait_for(
         state="attached", timeout=TIMEOUT_MS
@@ -127,7 +132,7 @@ def test_switching_pages_keeps_the_filters(page, app_url, open_app):
 
 
 def test_events_download_matches_the_filtered_table(page, app_url, open_app):
-    open_app(page, f"{app_url}/explorer?period=2024")
+    open_app(page, f"{app_url}/explorer?months=Jan+2024&months=Dec+2024")
     page.get_by_role("tab", name=re.compile(r"^Events \(\d+\)$")).click()
     button = page.get_by_test_id("stDownloadButton").filter(visible=True).filter(has_text="rows as CSV")
     expect(button).to_have_count(1, timeout=TIMEOUT_MS)

@@ -10,9 +10,11 @@ from components.charts import (
     CATEGORY_COLOURS,
     FIGURES_MAX_CLAIMS,
     MILESTONE_MIN_GAP,
+    MIN_BAND_SHARE,
     QUALIFIER_SYMBOLS,
     claimant_colours,
     comparison_figure,
+    dodge_levels,
     figures_figure,
     milestone_key,
     milestone_levels,
@@ -65,6 +67,92 @@ def test_timeline_adds_a_context_panel_when_old_events_are_shown(dataset):
     assert titles == ["1953–2021 (context)", "2022–2025 (detail)"]
 
 
+def same_day_events(dataset, count: int, day: str = "2025-07-12") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``count`` one-day events on one day, in the North Korea and Russia lanes (as at Wonsan in July 2025)."""
+    events = with_labels(dataset, dataset.events)
+    template = events.loc[events["event_id"] == "treaty-signed"]
+    day = pd.Timestamp(day)
+    rows = pd.concat(
+        [template.assign(event_id=f"same-day-{n}", date_start=day, span_end=day) for n in range(count)],
+        ignore_index=True,
+    )
+    lanes = pd.DataFrame(
+        [(event_id, lane) for event_id in rows["event_id"] for lane in ("North Korea", "Russia")],
+        columns=["event_id", "lane"],
+    )
+    return rows, lanes
+
+
+def dots(figure) -> dict[tuple[str, str], tuple[float, float]]:
+    """(event_id, lane) -> (x, y) of each dot drawn."""
+    return {
+        (row[0], row[3]): (x, y)
+        for trace in marker_traces(figure)
+        for row, x, y in zip(trace.customdata, trace.x, trace.y, strict=True)
+    }
+
+
+def test_events_on_one_day_get_distinct_positions_within_their_lane(dataset):
+    events, lanes = same_day_events(dataset, 3)
+    placed = dots(timeline_figure(events, lanes))
+    assert len(placed) == 6
+    for lane in ("North Korea", "Russia"):
+        in_lane = [position for (_, each_lane), position in placed.items() if each_lane == lane]
+        assert len(set(in_lane)) == 3  # three dots, none on another
+        assert len({x for x, _ in in_lane}) == 1  # on their own date: stacked, not moved in time
+    north, russia = (sorted(y for (_, lane), (_, y) in placed.items() if lane == name) for name in lanes["lane"][:2])
+    assert max(north) < min(russia) or max(russia) < min(north)  # each lane's stack stays inside its lane
+
+
+def test_events_apart_share_their_lanes_row_and_a_span_reserves_its_own(dataset):
+    events, lanes = same_day_events(dataset, 2)
+    events.loc[1, ["date_start", "span_end"]] = pd.Timestamp("2025-01-10")  # six months apart: no need to stack
+    placed = dots(timeline_figure(events, lanes))
+    assert placed[("same-day-0", "North Korea")][1] == placed[("same-day-1", "North Korea")][1]
+    lows, highs = np.array([0, 5, 0]), np.array([10, 12, 10])  # the first two overlap in lane a
+    assert list(dodge_levels(np.array(["a", "a", "b"]), lows, highs)) == [0, 1, 0]
+    before_1970 = np.array(["1956-01-01", "1960-01-01"], dtype="datetime64[ns]")  # negative as integers
+    assert list(dodge_levels(np.array(["a", "a"]), before_1970, before_1970 + np.timedelta64(30, "D"))) == [0, 0]
+    crowd = dodge_levels(np.array(["a"] * 20), np.zeros(20), np.ones(20), most=3)  # a lane never grows past 3 rows
+    assert sorted(set(crowd)) == [0, 1, 2]
+
+
+def test_the_panels_follow_the_filters_period(dataset):
+    events = with_labels(dataset, dataset.events)
+    lanes = event_lanes(dataset, dataset.events)
+    october = timeline_figure(events, lanes, period=(pd.Timestamp("2024-10-01"), pd.Timestamp("2024-10-31")))
+    assert [annotation.text for annotation in october.layout.annotations] == ["Oct 2024"]
+    low, high = (pd.Timestamp(end) for end in october.layout.xaxis.range)
+    assert pd.Timestamp("2024-09-30") < low < pd.Timestamp("2024-10-01") < pd.Timestamp("2024-11-01") < high
+    year = timeline_figure(events, lanes, period=(pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-31")))
+    assert [annotation.text for annotation in year.layout.annotations] == ["2024"]
+
+
+def test_a_month_is_a_band_wider_than_its_dot_and_the_legend_is_above_the_chart(dataset):
+    events = with_labels(dataset, dataset.events)
+    figure = timeline_figure(events, event_lanes(dataset, dataset.events))  # 2022-2025: a month is ~2 % wide
+    (band,) = [trace for trace in figure.data if trace.mode == "lines"]
+    start, end = pd.Timestamp(band.x[0]), pd.Timestamp(band.x[1])
+    assert start <= pd.Timestamp("2024-10-01") and end >= pd.Timestamp("2024-11-01")
+    old = events.loc[events["event_id"] == "deployment"].assign(
+        date_start=pd.Timestamp("1965-02-01"), span_end=pd.Timestamp("1965-02-28")
+    )
+    context = timeline_figure(old, event_lanes(dataset, dataset.events))  # 1953-2021: a month is under a pixel
+    (band,) = [trace for trace in context.data if trace.mode == "lines"]
+    panel = pd.Timestamp("2022-01-01") - pd.Timestamp("1953-01-01")
+    assert pd.Timestamp(band.x[1]) - pd.Timestamp(band.x[0]) >= panel * MIN_BAND_SHARE * 0.99
+    (military,) = marker_traces(context)
+    assert military.marker.size[0] < 11  # a small dot, so the band shows round it
+    assert figure.layout.legend.y > 1 and figure.layout.legend.orientation == "h"
+
+
+def test_timeline_text_is_escaped_for_plotly(dataset):
+    events = with_labels(dataset, dataset.events).assign(title="<a href='x'>Bold</a> & co")
+    figure = timeline_figure(events, event_lanes(dataset, dataset.events))
+    titles = {row[1] for trace in marker_traces(figure) for row in trace.customdata}
+    assert titles == {"&lt;a href='x'&gt;Bold&lt;/a&gt; &amp; co"}
+
+
 def test_figures_chart_has_a_trace_per_claimant_with_ranges_as_bars(dataset):
     claims = claims_with_claimants(dataset, dataset.claims)
     figure = figures_figure(claims, "troops_deployed", key_events(dataset.events))
@@ -96,10 +184,12 @@ def test_timeline_hover_names_the_category_once_per_trace_and_customdata_starts_
     events = with_labels(dataset, dataset.events)
     figure = timeline_figure(events, event_lanes(dataset, dataset.events), highlight="deployment")
     military = next(trace for trace in marker_traces(figure) if trace.name == "military")
-    assert "military · %{y}" in military.hovertemplate
-    assert [list(row) for row in military.customdata] == [["deployment", "Deployment reported", "Oct 2024"]] * 2
+    assert "military · %{customdata[3]}" in military.hovertemplate
+    assert sorted(list(row) for row in military.customdata) == [
+        ["deployment", "Deployment reported", "Oct 2024", lane] for lane in ("North Korea", "Russia")
+    ]
     assert [trace.name for trace in figure.data].count("selected event") == 1
-    assert [shape.line.dash for shape in figure.layout.shapes] == ["dash"]
+    assert [shape.line.dash for shape in figure.layout.shapes if shape.line.dash] == ["dash"]  # not lane dividers
 
 
 def synthetic_events(size: int, seed: int = 0) -> pd.DataFrame:
@@ -142,7 +232,7 @@ def test_counts_of_a_narrow_period_use_finer_periods(dataset):
     events = synthetic_events(5_000)
     october = events.assign(date_start=pd.Timestamp("2024-10-01") + pd.to_timedelta(np.arange(5_000) % 31, "D"))
     figure = timeline_counts_figure(event_keys(october, actor_lanes(dataset.actors)))
-    assert len(figure.data) == 1 and figure.layout.annotations[0].text == "2022–2025 (detail) · events per day"
+    assert len(figure.data) == 1 and figure.layout.annotations[0].text == "Oct 2024 · events per day"
     assert len(figure.data[0].x) == 32 and figure.data[0].text[0][0] == "1 Oct 2024"
 
 

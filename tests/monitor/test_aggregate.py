@@ -4,62 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 
 import monitor.aggregate as aggregate
 from monitor import data_dir, load_dataset
 from monitor.actors import lane_names as actor_lanes
-from monitor.aggregate import (
-    bin_index,
-    bin_start,
-    choose_period,
-    claim_ranges,
-    event_keys,
-    lane_membership,
-    lane_period_counts,
-    period_labels,
-)
+from monitor.aggregate import claim_ranges, event_keys, lane_membership, lane_period_counts
 from monitor.claims import claims_with_claimants
 from monitor.events import event_lanes
+from monitor.periods import bin_index, bin_start, choose_bin
 
 SHIPPED = load_dataset(data_dir())
-
-
-def dates(*texts: str) -> np.ndarray:
-    return np.array(texts, dtype="datetime64[ns]")
-
-
-@pytest.mark.parametrize("period", aggregate.PERIODS)
-def test_every_date_falls_in_the_period_that_starts_on_or_before_it(period):
-    days = dates("1953-07-27", "1999-12-31", "2024-02-29", "2024-10-15T13:00", "2025-01-01")
-    index = bin_index(days, period)
-    assert (bin_start(index, period) <= days).all()
-    assert (days < bin_start(index + 1, period)).all()
-
-
-def test_weeks_start_on_monday_and_periods_are_labelled_as_a_reader_says_them():
-    monday = bin_start(bin_index(dates("2024-10-03"), "week"), "week")[0]
-    assert pd.Timestamp(monday) == pd.Timestamp("2024-09-30") and pd.Timestamp(monday).day_name() == "Monday"
-    start = dates("2024-10-03")
-    assert period_labels(start, "day") == ["3 Oct 2024"]
-    assert period_labels(dates("2024-09-30"), "week") == ["week of 30 Sep 2024"]
-    assert period_labels(start, "month") == ["Oct 2024"]
-    assert period_labels(dates("2024-10-01"), "quarter") == ["Q4 2024"]
-    assert period_labels(start, "year") == ["2024"]
-
-
-@pytest.mark.parametrize(
-    ("first", "last", "period"),
-    [
-        ("2024-10-01", "2024-10-31", "day"),
-        ("2024-01-01", "2024-12-31", "week"),
-        ("2022-01-01", "2025-12-31", "month"),
-        ("2010-01-01", "2025-12-31", "quarter"),
-        ("1953-07-27", "2021-12-31", "year"),
-    ],
-)
-def test_the_finest_period_that_fits_is_chosen(first, last, period):
-    assert choose_period(pd.Timestamp(first), pd.Timestamp(last)) == period
 
 
 def test_people_and_organisations_count_in_their_states_lane():
@@ -146,7 +100,7 @@ def test_a_large_table_counts_into_few_cells():
 def test_claim_ranges_give_each_claimants_lowest_and_highest_figure_per_period():
     claims = claims_with_claimants(SHIPPED, SHIPPED.claims.loc[SHIPPED.claims["metric"] == "troops_deployed"])
     ranges, period = claim_ranges(claims)
-    assert period == choose_period(claims["as_of"].min(), claims["as_of"].max())
+    assert period == choose_bin(claims["as_of"].min(), claims["as_of"].max(), aggregate.MAX_BINS)
     assert ranges["claims"].sum() == len(claims)
     for row in ranges.itertuples(index=False):
         inside = claims.loc[

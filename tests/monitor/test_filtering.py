@@ -1,4 +1,4 @@
-"""Filters: periods, actors (a state includes its people), categories, and imprecise dates."""
+"""Filters: date ranges, actors (a state includes its people), categories, imprecise dates, one place."""
 
 from __future__ import annotations
 
@@ -7,17 +7,14 @@ import pytest
 
 from monitor import load_dataset
 from monitor.filtering import (
-    ALL_PERIOD,
-    CUSTOM_PERIOD,
     EVENT_DETAIL_COLUMNS,
     Filters,
     apply_filters,
+    events_at_place,
     filter_claims,
     filter_events,
-    period_bounds,
-    period_label,
-    period_options,
 )
+from monitor.periods import month_bounds
 
 
 @pytest.fixture
@@ -27,27 +24,6 @@ def dataset(minimal_dir):
 
 def ids(frame: pd.DataFrame, column: str = "event_id") -> list[str]:
     return sorted(frame[column])
-
-
-@pytest.mark.parametrize(
-    ("period", "start", "end"),
-    [
-        ("1960s", "1960-01-01", "1969-12-31"),
-        ("1950s", "1953-01-01", "1959-12-31"),
-        ("2024", "2024-01-01", "2024-12-31"),
-        ("2024-02", "2024-02-01", "2024-02-29"),
-        (ALL_PERIOD, "1953-01-01", "2025-12-31"),
-    ],
-)
-def test_period_bounds(period, start, end):
-    assert period_bounds(period) == (pd.Timestamp(start), pd.Timestamp(end))
-
-
-def test_period_options_offer_decades_years_and_months():
-    options = period_options()
-    assert options[0] == ALL_PERIOD and options[-1] == CUSTOM_PERIOD
-    assert {"1950s", "2020s", "1953", "2025", "1953-01", "2024-10"} <= set(options)
-    assert period_label("2024-10") == "October 2024"
 
 
 def test_default_filters_select_everything(dataset):
@@ -84,3 +60,17 @@ def test_a_filter_that_matches_nothing_gives_empty_frames(dataset):
 def test_claims_filter_by_as_of_date(dataset):
     december = Filters(start=pd.Timestamp("2024-12-01"), end=pd.Timestamp("2024-12-31"))
     assert ids(filter_claims(dataset, december), "claim_id") == ["ref-b-range"]
+
+
+def test_a_range_of_months_selects_the_events_that_overlap_it(dataset):
+    start, end = month_bounds(("2024-06", "2024-06"))
+    assert ids(filter_events(dataset, Filters(start=start, end=end))) == ["treaty-signed"]
+    start, end = month_bounds(("2024-07", "2024-10"))
+    assert ids(filter_events(dataset, Filters(start=start, end=end))) == ["deployment"]
+    start, end = month_bounds(("2024-11", "2025-12"))
+    assert ids(filter_events(dataset, Filters(start=start, end=end))) == []
+
+
+def test_events_at_a_place(dataset):
+    assert ids(events_at_place(dataset.events, "kursk")) == ["deployment"]
+    assert len(events_at_place(dataset.events, None)) == 2

@@ -33,7 +33,7 @@ def test_timeline_counts_events_above_the_threshold_and_keeps_the_selection(monk
     title = SHIPPED.events.set_index("event_id").at[EVENT, "title"]
     assert any(title in header.value for header in app.subheader)
 
-    app.sidebar.selectbox(key="period").set_value("2024").run()  # fewer than 50 events: one marker each again
+    app.sidebar.select_slider(key="months").set_value(("2024-01", "2024-12")).run()  # under 50 events: markers again
     assert not app.exception, app.exception
     assert "too many to draw one by one" not in markdown_text(app)
     assert {trace["type"] for trace in plotly_specs(app)[0]["data"]} == {"scatter"}
