@@ -19,18 +19,19 @@ import pandas as pd
 import pyarrow
 import pyarrow.ipc
 
+from monitor.places import BORDERS_PATH
 from monitor.schema import TABLES
 
 CACHE_FOLDER = ".cache"
 _FORMAT = "arrow-ipc-1"
-_CODE = [Path(__file__).with_name(name) for name in ("schema.py", "loading.py", "cache.py")]
+_CODE = [Path(__file__).with_name(name) for name in ("schema.py", "loading.py", "places.py", "cache.py")]
 
 
 def cache_key(folder: Path) -> str:
     """A digest of what the validated tables depend on: the table files and the parsing code."""
     digest = hashlib.sha256(_FORMAT.encode())
     digest.update(pd.__version__.encode() + pyarrow.__version__.encode())
-    for code in _CODE:
+    for code in (*_CODE, BORDERS_PATH):  # the borders decide whether a place is valid
         digest.update(code.read_bytes())
     for spec in TABLES.values():
         path = folder / spec.file_name
