@@ -100,3 +100,10 @@ def country_at(lat: np.ndarray, lon: np.ndarray, countries: tuple[str, ...]) -> 
     for country in countries:
         found[(found == None) & shapely.contains(borders[country], points)] = country  # noqa: E711 (elementwise)
     return found
+
+
+def events_at(events: pd.DataFrame, place_id: str | None) -> pd.DataFrame:
+    """The events (rows of a view) that happened at ``place_id``, oldest first; none for no place."""
+    if not place_id:
+        return events.iloc[0:0]
+    return events.loc[(events["place_id"] == place_id).to_numpy()].sort_values("date_start", kind="stable")
