@@ -1,9 +1,15 @@
-"""Map builder: Vega-Lite specs as plain dicts over a vendored Natural Earth basemap (no tiles, no network).
+"""The map: a Vega-Lite chart written with Altair over a vendored Natural Earth basemap (no tiles, no network).
 
-The basemap is not sent with the chart: Streamlit serves it from ``static/`` (``server.enableStaticServing``)
-and Vega loads it by a relative URL from the app's own server, once per page (the browser caches it). A rerun
-only builds a few small dicts and two small tables (the places and the flows); the arcs are drawn by Vega
-from one row per flow. No Altair objects and no schema validation at run time.
+The basemap is not sent with the chart: it is an ``alt.UrlData`` of the file Streamlit serves from ``static/``
+(``server.enableStaticServing``), loaded by Vega once per page (the browser caches it). The chart's layers are
+built with Altair once per process and shape of map (``_map_template``) and never validated at run time (the
+tests validate them): building and validating them costs about 100 ms a map, more than a rerun's budget. A
+rerun only fills in the two small tables (places, flows) as Arrow, the ringed place, the size legend's steps and
+the text description. The arcs are drawn by Vega from one row per flow.
+
+Labels are laid out here for a phone-sized map (MIN_MAP_PX), so they never overlap at any width; legends sit
+inside the Korean zoom, over open sea. The page's parts (both maps, a place's events with each event's card, the
+tables) are the render_* functions at the end.
 """
 
 from __future__ import annotations
