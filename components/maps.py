@@ -62,6 +62,9 @@ LEGEND_BOX = {
     "titleFontSize": 11,
     "labelFontSize": 11,
     "titleLimit": 160,
+    # Dark text on the pale box whatever the app's theme (a dark theme would make legend text pale).
+    "labelColor": LABEL_COLOUR,
+    "titleColor": LABEL_COLOUR,
 }
 LEGEND_LEFT_OF_EDGE = 168
 SIZE_LEGEND_ABOVE_EDGE = 150

@@ -9,7 +9,7 @@ import pytest
 from monitor import load_dataset
 from monitor.config import PROJECT_ROOT
 from monitor.errors import DataValidationError
-from monitor.places import COAST_TOLERANCE_KM, country_borders, distance_km, km_outside
+from monitor.places import COAST_TOLERANCE_KM, country_borders, distance_km, events_at, km_outside
 
 
 def problems_in(folder) -> list[str]:
@@ -80,3 +80,15 @@ def test_distances_are_great_circle_km():
 def test_the_borders_are_read_once_per_process():
     assert country_borders() is country_borders()
     assert {"PRK", "KOR", "RUS", "CHN", "UKR"} <= set(country_borders())
+
+
+def test_events_at_a_place_are_its_events_oldest_first():
+    events = pd.DataFrame(
+        {
+            "event_id": ["b", "a", "c", "d"],
+            "place_id": pd.Categorical(["wonsan", "wonsan", "kursk", None]),
+            "date_start": pd.to_datetime(["2024-02-01", "2023-01-01", "2020-01-01", "2019-01-01"]),
+        }
+    )
+    assert events_at(events, "wonsan")["event_id"].tolist() == ["a", "b"]
+    assert events_at(events, None).empty and events_at(events, "nowhere").empty
