@@ -197,33 +197,47 @@ def label_sides(
     MIN_MAP_PX map, stays inside the map and clears the labels already placed and the other places' circles
     (radii ``circle_px``) and boxes ``keep_clear`` (left, top, right, bottom in px: the legends); the places
     after them are only in the way. Meant for a few named places (MAX_LABELS), among any number of circles."""
-    lat, lon = _coordinates(places)
+    names = places["name"].astype(str).to_numpy() if "name" in places else np.full(len(places), "")
+    radii = np.zeros(len(places)) if circle_px is None else np.asarray(circle_px, dtype=float)
+    sides = _label_sides(*_coordinates(places), names, radii, bbox, len(places) if named is None else named, keep_clear)
+    return pd.Series(sides, index=places.index, dtype=object)
+
+
+def _label_sides(
+    lat: np.ndarray,
+    lon: np.ndarray,
+    names: np.ndarray,
+    radii: np.ndarray,
+    bbox: tuple[float, float, float, float],
+    named: int,
+    keep_clear: tuple[tuple[float, float, float, float], ...],
+) -> np.ndarray:
     points = _mercator_px(lat, lon, bbox)
     height = _mercator_px(np.array([bbox[1]]), np.array([bbox[0]]), bbox)[0, 1]
-    radii = np.zeros(len(places)) if circle_px is None else np.asarray(circle_px, dtype=float)
-    names = places["name"].astype(str).to_numpy() if "name" in places else np.full(len(places), "")
     placed: list[tuple[float, float, float, float]] = list(keep_clear)
-    sides = np.full(len(places), None, dtype=object)
-    for row, ((x, y), name) in enumerate(zip(points[:named], names[:named], strict=True)):
+    sides = np.full(len(lat), None, dtype=object)
+    for row in range(min(named, len(lat))):
+        x, y = points[row]
         if np.isnan(x) or np.isnan(y):
             continue
-        others = np.arange(len(places)) != row
+        others = np.arange(len(lat)) != row
+        others_x, others_y, others_r = points[others, 0], points[others, 1], radii[others]
         for side in LABEL_PLACEMENTS:
-            left, top, right, bottom = _label_box(x, y, len(name), side)
+            left, top, right, bottom = _label_box(x, y, len(names[row]), side)
             inside_map = left >= 0 and top >= 0 and right <= MIN_MAP_PX and bottom <= height
-            # The nearest point of the box to each other circle's centre, closer than its radius, is a hit.
-            near_x = np.clip(points[others, 0], left, right) - points[others, 0]
-            near_y = np.clip(points[others, 1], top, bottom) - points[others, 1]
-            hits_circle = bool((np.hypot(near_x, near_y) < radii[others]).any())
-            hits_label = any(
+            if not inside_map or any(
                 left < o_right and o_left < right and top < o_bottom and o_top < bottom
                 for o_left, o_top, o_right, o_bottom in placed
-            )
-            if inside_map and not hits_circle and not hits_label:
+            ):
+                continue
+            # The nearest point of the box to each other circle's centre, closer than its radius, is a hit.
+            near_x = np.clip(others_x, left, right) - others_x
+            near_y = np.clip(others_y, top, bottom) - others_y
+            if not (near_x * near_x + near_y * near_y < others_r * others_r).any():
                 sides[row] = side
                 placed.append((left, top, right, bottom))
                 break
-    return pd.Series(sides, index=places.index, dtype=object)
+    return sides
 
 
 def circle_radii(events: np.ndarray) -> np.ndarray:
@@ -252,14 +266,13 @@ def place_table(
         labelled &= np.isin(np.arange(len(lat)), np.argsort(-counts, kind="stable")[:MAX_LABELS])
     sides = np.full(len(lat), None, dtype=object)
     if labelled.any():
-        drawn = places.loc[shown]
-        counts = drawn["events"].to_numpy(dtype=float) if "events" in drawn else np.zeros(len(drawn))
+        counts = places["events"].to_numpy(dtype=float)[shown] if "events" in places else np.zeros(len(lat))
+        names = places["name"].to_numpy(dtype=object)[shown].astype(str)
         # The named places are laid out busiest first; every other circle drawn is in the way as well.
         order = np.r_[np.flatnonzero(labelled)[np.argsort(-counts[labelled], kind="stable")], np.flatnonzero(~labelled)]
-        laid = label_sides(
-            drawn.iloc[order], bbox, circle_radii(counts)[order], named=int(labelled.sum()), keep_clear=keep_clear
-        )
-        sides[order] = laid.to_numpy()
+        radii = circle_radii(counts)[order]
+        named = int(labelled.sum())
+        sides[order] = _label_sides(lat[order], lon[order], names[order], radii, bbox, named, keep_clear)
     keep = pa.array(shown)
     columns = {column: _column(places[column]).filter(keep) for column in PLACE_COLUMNS}
     # Arrow tables built here carry no pandas metadata, which would add about 1 kB per table to each rerun.
@@ -447,9 +460,10 @@ def legend_box(bbox: tuple[float, float, float, float], height: int, with_arcs: 
     )
 
 
-def legend_steps(events: pd.Series) -> list[int]:
+def legend_steps(events: np.ndarray) -> list[int]:
     """The event counts the size legend shows: 1, the most, and a round number between when there is room."""
-    most = int(events.max()) if len(events) and pd.notna(events.max()) else 1
+    counts = np.asarray(events, dtype=float)
+    most = int(np.nanmax(counts)) if len(counts) and not np.isnan(counts).all() else 1
     middle = [round(most / 2, -1 if most >= 40 else 0)] if most >= 5 else []
     return sorted({1, *map(int, middle), max(most, 1)})
 
@@ -524,7 +538,10 @@ def map_chart(
     legends = (legend_box(bbox, height, with_arcs),) if legend else ()
     datasets = {PLACES_DATASET: place_table(places, bbox, outline, keep_clear=legends)}
     drawn = _within(*_coordinates(places), bbox)
-    this_rerun = {RINGED_PARAM: selected_place or "", LEGEND_STEPS_PARAM: legend_steps(places["events"][drawn])}
+    this_rerun = {
+        RINGED_PARAM: selected_place or "",
+        LEGEND_STEPS_PARAM: legend_steps(places["events"].to_numpy()[drawn]),
+    }
     if with_arcs:
         datasets[ARCS_DATASET] = arc_table(flows)
     return {
