@@ -422,7 +422,7 @@ def _labels() -> list[alt.Chart]:
 
 
 def map_description(places: pd.DataFrame, flows: pd.DataFrame, title: str, drawn: np.ndarray) -> str:
-    """The chart's text alternative (Vega's description, read out by screen readers): what it shows, in words.
+    """The chart's text alternative (the spec's description, and a caption under the maps): what it shows.
     ``drawn`` marks the places on this map; they come busiest first (as place_event_counts gives them)."""
     names, counts = places["name"].to_numpy()[drawn][:5], places["events"].to_numpy()[drawn][:5]
     busiest = ", ".join(f"{name} ({count:,})" for name, count in zip(names, counts, strict=True))
@@ -594,6 +594,8 @@ def render_maps(places: pd.DataFrame, flows: pd.DataFrame, ringed: str | None) -
         )
         # The basemap is loaded by URL from static/, so a rerun sends only the spec and the two small tables.
         st.vega_lite_chart(spec=main, on_select="rerun", key="map", width="stretch")
+    # The text alternative, on the page too: Vega keeps the spec's description to itself.
+    st.caption(escape(main["description"]))
     elsewhere = places.loc[~inside(places, REGION_BBOX).to_numpy()]
     if not elsewhere.empty:
         st.caption(

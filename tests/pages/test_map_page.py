@@ -50,6 +50,8 @@ def test_the_page_shows_the_korean_zoom_first_then_the_region_with_a_description
     ]
     assert all(spec["description"].startswith("Map: ") for spec in specs)
     assert "Pyongyang (" in specs[0]["description"] and "Moscow (" in specs[1]["description"]
+    # The text alternative is on the page as well (Vega does not expose the spec's description).
+    assert specs[1]["description"] in markdown_text(app).replace("\\", "")
     assert "Outside the map: Washington" in markdown_text(app)
     assert "Click a place on either map to list its events here." in markdown_text(app)
 
