@@ -285,11 +285,6 @@ def _frame(bbox: tuple[float, float, float, float]) -> dict:
     return {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
 
 
-def _quoted(text: str) -> str:
-    """A Vega expression string literal."""
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
 LONGITUDE = alt.Longitude("lon:Q")
 LATITUDE = alt.Latitude("lat:Q")
 
