@@ -11,6 +11,9 @@ RESULTS = PROJECT_ROOT / "benchmarks" / "results"
 APP = PROJECT_ROOT / "app.py"
 NAIVE_APP = PROJECT_ROOT / "benchmarks" / "naive_app.py"
 DEFAULT_PAGE = "pages/overview.py"
+# What generate.py writes; a generated folder of another format is made afresh (2: each synthetic place lies in
+# the country it names, which validation now checks).
+GENERATED_FORMAT = 2
 # Every page that shows data, from the app's own registry (standard library only).
 PAGES = DATA_PAGES
 

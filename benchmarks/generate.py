@@ -24,6 +24,7 @@ import pandas as pd
 from benchmarks.common import PROJECT_ROOT, parse_size
 from monitor.datapackage import render_datapackage
 from monitor.loading import STATEMENT_FIELDS
+from monitor.places import country_at, country_borders
 from monitor.schema import (
     CLAIM_SCOPES,
     DATE_PRECISIONS,
@@ -41,6 +42,9 @@ from monitor.schema import (
 )
 
 REAL_DATA = PROJECT_ROOT / "data"
+# Where synthetic places go (west, south, east, north), and how many go to each country, relatively.
+SYNTHETIC_BOX = (30.0, 35.0, 145.0, 65.0)
+PLACE_COUNTRIES = {"RUS": 5, "PRK": 2, "CHN": 1.5, "KOR": 0.5, "UKR": 1}
 DETAIL_FROM = np.datetime64("2022-01-01", "D")
 WAR_FROM = np.datetime64("2022-02-24", "D")
 FIRST = np.datetime64(FIRST_DATE.date(), "D")
@@ -238,21 +242,39 @@ def make_sources(rng: np.random.Generator, count: int) -> pd.DataFrame:
     )
 
 
+def synthetic_locations(rng: np.random.Generator, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A country for each synthetic place, and a point inside it (validation checks places against the borders)
+    and inside the main map's box (components.maps.REGION_BBOX), as real places are: drawn uniformly over the
+    part of the country's bounding box in SYNTHETIC_BOX, drawn again until it lands in the country."""
+    country = _choice(rng, list(PLACE_COUNTRIES), count, PLACE_COUNTRIES)
+    lat, lon = np.empty(count), np.empty(count)
+    for name in PLACE_COUNTRIES:
+        west, south, east, north = country_borders()[name].bounds
+        west, south = max(west, SYNTHETIC_BOX[0]), max(south, SYNTHETIC_BOX[1])
+        east, north = min(east, SYNTHETIC_BOX[2]), min(north, SYNTHETIC_BOX[3])
+        todo = np.flatnonzero(country == name)
+        while len(todo):
+            draw_lat = np.round(rng.uniform(south, north, len(todo)), 4)
+            draw_lon = np.round(rng.uniform(west, east, len(todo)), 4)
+            inside = country_at(draw_lat, draw_lon, (name,)) == name
+            lat[todo[inside]], lon[todo[inside]] = draw_lat[inside], draw_lon[inside]
+            todo = todo[~inside]
+    return lat, lon, country
+
+
 def make_places(rng: np.random.Generator, real: pd.DataFrame, extra: int) -> pd.DataFrame:
     if extra == 0:
         return real
     ids = _ids("place-", extra, width=5)
+    lat, lon, country = synthetic_locations(rng, extra)
     synthetic = pd.DataFrame(
         {
             "place_id": ids,
             "name": np.char.add("Synthetic place ", np.arange(1, extra + 1).astype(str)).astype(object),
             "name_local": np.full(extra, None, dtype=object),
-            # Inside the main map's box (components.maps.REGION_BBOX), as real places are.
-            "lat": np.round(rng.uniform(35.0, 65.0, extra), 4).astype(str),
-            "lon": np.round(rng.uniform(30.0, 145.0, extra), 4).astype(str),
-            "country": _choice(
-                rng, ["RUS", "PRK", "CHN", "KOR", "UKR"], extra, {"RUS": 5, "PRK": 2, "CHN": 1.5, "KOR": 0.5, "UKR": 1}
-            ),
+            "lat": lat.astype(str),
+            "lon": lon.astype(str),
+            "country": country,
             "kind": _choice(rng, PLACE_KINDS, extra),
             "coords_source": np.char.add("https://example.org/places/", ids.astype(str)).astype(object),
             "notes": np.full(extra, None, dtype=object),

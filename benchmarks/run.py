@@ -29,7 +29,7 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-from benchmarks.common import PAGES, PROJECT_ROOT, RESULTS, parse_size
+from benchmarks.common import GENERATED_FORMAT, PAGES, PROJECT_ROOT, RESULTS, parse_size
 
 SHIPPED = "shipped"
 DEFAULT_SIZES = "shipped,1k,10k,100k,1M"
@@ -136,7 +136,7 @@ def data_folder(size: str, seed: int, env: dict[str, str]) -> tuple[Path, dict[s
     events = parse_size(size)
     folder = RESULTS / f"data-{size}"
     marker = folder / ".benchmark.json"
-    wanted = {"events": events, "seed": seed}
+    wanted = {"events": events, "seed": seed, "format": GENERATED_FORMAT}
     if marker.is_file() and (folder / "datapackage.json").is_file():
         recorded = json.loads(marker.read_text())
         if {key: recorded.get(key) for key in wanted} == wanted:

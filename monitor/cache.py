@@ -32,13 +32,14 @@ import pyarrow
 import pyarrow.ipc
 
 from monitor.files import open_regular_file
+from monitor.places import BORDERS_PATH
 from monitor.schema import TABLES
 
 CACHE_FOLDER = ".cache"
 CACHE_DIR_VARIABLE = "MONITOR_CACHE_DIR"
 FALLBACK_FOLDER = "dprk-russia-monitor-cache"
 _FORMAT = "arrow-ipc-2"
-_CODE = [Path(__file__).with_name(name) for name in ("schema.py", "loading.py", "cache.py", "files.py")]
+_CODE = [Path(__file__).with_name(name) for name in ("schema.py", "loading.py", "places.py", "cache.py", "files.py")]
 _ENTRY_NAME = re.compile(r"^[0-9a-f]{64}$")
 _STAGING_PREFIX = "writing-"
 _RETIRED_PREFIX = "retired-"
@@ -54,7 +55,7 @@ def code_version() -> str:
     """A digest of the code (and library versions) that turns CSV bytes into validated tables."""
     digest = hashlib.sha256(_FORMAT.encode())
     digest.update(pd.__version__.encode() + pyarrow.__version__.encode())
-    for code in _CODE:
+    for code in (*_CODE, BORDERS_PATH):  # the borders decide whether a place is valid
         digest.update(code.read_bytes())
     return digest.hexdigest()
 

@@ -31,6 +31,7 @@ from monitor.cache import files_key, read_cached, write_cached
 from monitor.changelog import readable_release
 from monitor.errors import DataValidationError, Problem, reading_order
 from monitor.files import UnreadableDataError, UnreadableFileError, read_folder_files, read_regular_file
+from monitor.places import check_place_countries
 from monitor.schema import LIST_SEPARATOR, PARTIES_TO_THE_WAR, TABLES, TableSpec
 
 HEADER_ROW = 1
@@ -720,7 +721,8 @@ def _label(column: str) -> str:
 
 
 def check_references(frames: dict[str, pd.DataFrame]) -> list[Problem]:
-    """Cross-table rules: every id a row names exists, and the interested-party flag is consistent."""
+    """Cross-table rules: every id a row names exists, places lie in their country, and the interested-party flag
+    is consistent."""
     problems: list[Problem] = []
     for spec in TABLES.values():
         frame = frames.get(spec.name)
@@ -747,6 +749,8 @@ def check_references(frames: dict[str, pd.DataFrame]) -> list[Problem]:
                         f"unknown id '{_shorten(value)}' (not in {TABLES[target_table].file_name})",
                     )
                 )
+    if "places" in frames:
+        problems.extend(check_place_countries(frames["places"], first_row=FIRST_DATA_ROW))
     if "claims" in frames and "actors" in frames:
         problems.extend(_check_interested_party(frames["claims"], frames["actors"]))
     if "claims" in frames:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.maps import INSET_BBOX, REGION_BBOX, inside, map_chart
-from components.render import current_view, empty_state, escape, page_of
+from components.maps import CLICK_KEYS, render_map_tables, render_maps, render_place_events, ringed_place
+from components.render import current_view, empty_state
 from components.selection import follow_place_clicks, selected_event, selected_place, show_in_url
 from monitor.claims import movement_flows
-from monitor.events import place_event_counts, with_labels
-from monitor.labels import metric_label
+from monitor.events import place_event_counts
 
 view = current_view()
 dataset = view.dataset
@@ -17,12 +16,10 @@ show_in_url()
 
 st.title("Map")
 st.caption(
-    "Circles: places of the events in the filter, sized by event count. Arcs: people sent from North Korea as "
-    "reported (vermillion: troops; amber: reconstruction personnel; pink: workers); an arc's width follows the "
-    "highest figure reported for that destination, and the Tables tab gives the full range. Borders: Natural Earth "
-    "1:50m (public domain), which draws Crimea as part of Russia. Click a circle to list its events (the timeline "
-    "then shows only that place); double-click to clear. Once a place is selected, or an event on the timeline, "
-    "its place stays vermillion and the others turn blue."
+    "Circles: places of the events in the filter. Arcs: people sent from North Korea as reported, as wide as the "
+    "highest figure for that destination (the Tables tab gives the full range). Borders: Natural Earth 1:50m "
+    "(public domain), which draws Crimea as part of Russia. Click a circle to list its events (the timeline then "
+    "shows only that place); double-click to clear."
 )
 places = place_event_counts(dataset, view.events)
 flows = movement_flows(dataset, view.claims)
@@ -30,69 +27,15 @@ if places.empty and flows.empty:
     empty_state("events or figures")
     st.stop()
 
-for key in ("map", "inset"):
+for key in CLICK_KEYS:
     follow_place_clicks(key)
 picked = selected_place(dataset)
 event = selected_event(dataset)
-ringed = picked or (event["place_id"] if event is not None and isinstance(event["place_id"], str) else None)
+ringed = ringed_place(picked, event)
+
 map_tab, table_tab = st.tabs(["Map", "Tables"])
 with map_tab:
-    main_map = map_chart(
-        places,
-        flows,
-        selected_place=ringed,
-        outline=INSET_BBOX,
-        height=470,
-        title="Eastern Europe to the Pacific (dashed box: the inset below)",
-    )
-    # The spec is a plain dict; the basemap is loaded by URL from static/, so a rerun sends only the places.
-    st.vega_lite_chart(spec=main_map, on_select="rerun", key="map", width="stretch")
-    elsewhere = places.loc[~inside(places, REGION_BBOX)]
-    if not elsewhere.empty:
-        st.caption(
-            "Outside the map: "
-            + ", ".join(f"{escape(row.name)} ({row.events})" for row in elsewhere.itertuples(index=False))
-        )
-    inset_column, events_column = st.columns(2, gap="medium")
-    with inset_column:
-        inset_map = map_chart(
-            places,
-            flows,
-            bbox=INSET_BBOX,
-            selected_place=ringed,
-            height=440,
-            title="Korean peninsula and Russian Far East",
-        )
-        st.vega_lite_chart(spec=inset_map, on_select="rerun", key="inset", width="stretch")
+    render_maps(places, flows, ringed)
+    render_place_events(view, ringed, event)
 with table_tab:
-    st.dataframe(
-        page_of(places, "places_page", "places")[
-            ["name", "name_local", "country", "kind", "events", "lat", "lon", "notes"]
-        ],
-        hide_index=True,
-        width="stretch",
-    )
-    if not flows.empty:
-        st.dataframe(
-            page_of(flows.sort_values("highest", ascending=False), "flows_page", "flows").assign(
-                what=lambda rows: rows["metric"].map(metric_label)
-            )[["what", "place", "lowest", "highest", "claims"]],
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "lowest": st.column_config.NumberColumn(format="localized"),
-                "highest": st.column_config.NumberColumn(format="localized"),
-            },
-        )
-
-with events_column:
-    if picked:
-        name = dataset.indexed("places").at[picked, "name"]
-        st.subheader(f"Events at {escape(name)}", anchor=False)
-        at_place = view.events.loc[view.events["place_id"] == picked].sort_values("date_start")
-        events = with_labels(dataset, page_of(at_place, "place_events_page", "events"))
-        st.dataframe(events[["when", "title", "category", "status"]], hide_index=True, width="stretch")
-    else:
-        if event is not None:
-            st.caption(f"Selected on the timeline: {escape(event['title'])}")
-        st.info("Click a place on either map to list its events here.", icon=":material/touch_app:")
+    render_map_tables(places, flows)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import itertools
 import json
 import os
 import sys
@@ -11,7 +10,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import geopandas as gpd
+import numpy as np
 import pytest
+import shapely
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCRIPT_PATH = REPO_ROOT / "scripts" / "build_basemap.py"
@@ -65,156 +67,93 @@ TINY_TOPOLOGY: dict[str, Any] = {
 }
 
 
-def test_decode_arcs_applies_delta_and_transform() -> None:
-    arcs = bb.decode_arcs(TINY_TOPOLOGY)
-    assert arcs[0] == [
-        (100.0, 10.0),
-        (102.0, 10.0),
-        (102.0, 11.0),
-        (100.0, 11.0),
-        (100.0, 10.0),
-    ]
-    assert arcs[1] == [(105.0, 10.0), (106.0, 10.0), (106.0, 10.5)]
+def tiny_countries(tmp_path: Path, topology: dict[str, Any] = TINY_TOPOLOGY) -> Any:
+    """The tiny topology as geopandas reads it from a file (GDAL's TopoJSON driver, as for world-atlas)."""
+    source = tmp_path / "tiny.json"
+    source.write_text(json.dumps(topology), encoding="utf-8")
+    return bb.read_countries(source)
 
 
-def test_decode_arcs_without_transform_is_absolute() -> None:
-    topology = {"type": "Topology", "arcs": [[[1, 2], [3, 4]]], "objects": {}}
-    assert bb.decode_arcs(topology) == [[(1.0, 2.0), (3.0, 4.0)]]
+def signed_area(ring: list[list[float]]) -> float:
+    """Shoelace area: negative for a clockwise ring (the d3 order of exteriors)."""
+    xs, ys = zip(*ring, strict=True)
+    return sum(x0 * y1 - x1 * y0 for x0, y0, x1, y1 in zip(xs, ys, xs[1:], ys[1:], strict=False)) / 2
 
 
-def test_topojson_to_geojson_polygon_and_multipolygon_with_reversed_arcs() -> None:
-    collection = bb.topojson_to_geojson(TINY_TOPOLOGY)
-    assert collection["type"] == "FeatureCollection"
-    square, multi, empty = collection["features"]
-
-    assert square["properties"] == {"name": "Square", "id": "408"}
-    assert square["geometry"] == {
-        "type": "Polygon",
-        "coordinates": [[[100.0, 10.0], [102.0, 10.0], [102.0, 11.0], [100.0, 11.0], [100.0, 10.0]]],
-    }
-
-    assert multi["properties"] == {"name": "NoId", "id": ""}
-    assert multi["geometry"]["type"] == "MultiPolygon"
-    # ~2 = (10,0) (10,2) (12,2); ~1 = (12,2) (12,0) (10,0); shared junction kept once.
-    assert multi["geometry"]["coordinates"][0] == [
-        [[105.0, 10.0], [105.0, 10.5], [106.0, 10.5], [106.0, 10.0], [105.0, 10.0]]
-    ]
-    # ~3 = triangle walked backwards: (20,0) (22,0) (20,2) (20,0)
-    assert multi["geometry"]["coordinates"][1] == [[[110.0, 10.0], [111.0, 10.0], [110.0, 10.5], [110.0, 10.0]]]
-
-    assert empty["geometry"] is None
+def test_topojson_is_read_with_quantization_and_reversed_arcs(tmp_path: Path) -> None:
+    countries = tiny_countries(tmp_path).set_index("name")
+    assert countries.at["Square", "geometry"].equals(shapely.box(100.0, 10.0, 102.0, 11.0))
+    # ~2 then ~1 walk the small square 105..106 x 10..10.5; ~3 is the triangle (110,10) (111,10) (110,10.5).
+    no_id = countries.at["NoId", "geometry"]
+    assert no_id.geom_type == "MultiPolygon"
+    assert no_id.area == pytest.approx(1.0 * 0.5 + 0.5 * 1.0 * 0.5)
 
 
-def test_build_basemap_on_tiny_topology_adds_iso_and_clips() -> None:
+def test_build_basemap_on_tiny_topology_adds_iso_clips_and_drops_empty(tmp_path: Path) -> None:
     bbox = (101.0, 9.0, 120.0, 20.0)
-    collection = bb.build_basemap(TINY_TOPOLOGY, bbox=bbox)
-    by_name = {f["properties"]["name"]: f for f in collection["features"]}
-    assert set(by_name) == {"Square", "NoId"}  # null geometry dropped
-    assert by_name["Square"]["properties"] == {
-        "id": "408",
-        "iso_a3": "PRK",
-        "name": "Square",
-    }
-    assert by_name["NoId"]["properties"]["iso_a3"] == ""
-    # The square (100..102 x 10..11) is cut at lon 101; d3 winding = clockwise exterior.
-    ring = by_name["Square"]["geometry"]["coordinates"][0]
-    assert ring[0] == ring[-1]
-    assert {tuple(p) for p in ring} == {
-        (101.0, 10.0),
-        (102.0, 10.0),
-        (102.0, 11.0),
-        (101.0, 11.0),
-    }
-    assert bb.signed_area([tuple(p) for p in ring[:-1]]) < 0
+    basemap = bb.build_basemap(tiny_countries(tmp_path), bbox=bbox).set_index("name")
+    assert set(basemap.index) == {"Square", "NoId"}  # the null geometry is dropped
+    assert basemap.loc["Square", ["id", "iso_a3"]].tolist() == ["408", "PRK"]
+    assert basemap.loc["NoId", ["id", "iso_a3"]].tolist() == ["", ""]
+    # The square (100..102 x 10..11) is cut at lon 101, its exterior clockwise (the d3 order).
+    assert basemap.at["Square", "geometry"].equals(shapely.box(101.0, 10.0, 102.0, 11.0))
+    assert signed_area(shapely.geometry.mapping(basemap.at["Square", "geometry"])["coordinates"][0]) < 0
+    rfc = bb.build_basemap(tiny_countries(tmp_path), bbox=bbox, winding="rfc7946").set_index("name")
+    assert signed_area(shapely.geometry.mapping(rfc.at["Square", "geometry"])["coordinates"][0]) > 0
 
 
-def _area(polygons: list[list[list[tuple[float, float]]]]) -> float:
-    return sum(bb.signed_area(p[0]) - sum(-bb.signed_area(h) for h in p[1:]) for p in polygons)
+def test_a_u_shape_clipped_across_its_arms_gives_two_parts_and_holes_are_kept() -> None:
+    u_shape = shapely.Polygon([(0, 0), (6, 0), (6, 12), (4, 12), (4, 2), (2, 2), (2, 12), (0, 12)])
+    framed = shapely.Polygon([(0, 0), (10, 0), (10, 10), (0, 10)], [[(4, 4), (4, 6), (6, 6), (6, 4)]])
+    (arms,) = bb.clip_and_simplify(gpd.GeoSeries([u_shape]), bbox=(-1.0, 5.0, 7.0, 20.0))
+    assert arms.geom_type == "MultiPolygon" and len(arms.geoms) == 2 and arms.area == pytest.approx(2 * 2 * 7)
+    (whole,) = bb.clip_and_simplify(gpd.GeoSeries([u_shape]), bbox=(-1.0, -1.0, 7.0, 10.0))
+    assert whole.geom_type == "Polygon" and whole.area == pytest.approx(6 * 2 + 2 * 2 * 8)
+    (holed,) = bb.clip_and_simplify(gpd.GeoSeries([framed]), bbox=(2.0, 2.0, 8.0, 8.0))
+    assert len(holed.interiors) == 1 and holed.area == pytest.approx(36 - 4)
+    (outside,) = bb.clip_and_simplify(gpd.GeoSeries([framed]), bbox=(20.0, 20.0, 30.0, 30.0))
+    assert outside.is_empty
 
 
-def test_clip_polygon_splits_u_shape_into_two_parts() -> None:
-    # A "U" whose arms stick out above the box top (y = 10): two separate pieces remain
-    # above y = 8 and one connected piece below, so clipping at y <= 10 keeps one U,
-    # while clipping to y >= 5 (box 5..20) keeps two arms.
-    u_shape = [
-        [0, 0],
-        [6, 0],
-        [6, 12],
-        [4, 12],
-        [4, 2],
-        [2, 2],
-        [2, 12],
-        [0, 12],
-        [0, 0],
-    ]
-    arms = bb.clip_polygon([u_shape], bbox=(-1.0, 5.0, 7.0, 20.0))
-    assert len(arms) == 2
-    assert _area(arms) == pytest.approx(2 * 2 * 7)
-    whole = bb.clip_polygon([u_shape], bbox=(-1.0, -1.0, 7.0, 10.0))
-    assert len(whole) == 1
-    assert _area(whole) == pytest.approx(6 * 2 + 2 * 2 * 8)
+def test_long_edges_along_the_box_are_split_for_great_circle_drawing() -> None:
+    wide = shapely.box(0, 0, 50, 10)
+    (clipped,) = bb.clip_and_simplify(gpd.GeoSeries([wide]), bbox=(10.0, -5.0, 40.0, 5.0))
+    ring = shapely.get_coordinates(clipped.exterior)
+    edges = np.abs(np.diff(ring, axis=0)).max(axis=1)
+    assert edges.max() <= bb.MAX_EDGE_DEG
+    assert len(ring) >= 2 * 30 + 2 * 5
 
 
-def test_clip_polygon_keeps_hole_and_handles_surrounding_polygon() -> None:
-    outer = [[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]
-    hole = [[4, 4], [4, 6], [6, 6], [6, 4], [4, 4]]
-    (polygon,) = bb.clip_polygon([outer, hole], bbox=(2.0, 2.0, 8.0, 8.0))
-    assert len(polygon) == 2
-    assert _area([polygon]) == pytest.approx(36 - 4)
-    # A polygon that contains the whole box yields the box itself.
-    (boxed,) = bb.clip_polygon([outer], bbox=(2.0, 2.0, 3.0, 3.0))
-    assert sorted(boxed[0]) == [(2.0, 2.0), (2.0, 3.0), (3.0, 2.0), (3.0, 3.0)]
-    assert bb.clip_polygon([outer], bbox=(20.0, 20.0, 30.0, 30.0)) == []
+def test_a_ring_jumping_the_antimeridian_is_made_continuous_then_clipped() -> None:
+    # Like Russia in world-atlas: one ring from 140 E over +180 to -170 (Chukotka) and back.
+    chukotka = shapely.Polygon([(140, 60), (180, 60), (-170, 60), (-170, 65), (180, 65), (140, 65)])
+    assert shapely.bounds(chukotka)[2] - shapely.bounds(chukotka)[0] > 180
+    (unwrapped,) = bb.unwrap_antimeridian(gpd.GeoSeries([chukotka]))
+    assert unwrapped.is_valid and unwrapped.bounds == (140.0, 60.0, 190.0, 65.0)
+    (clipped,) = bb.clip_and_simplify(gpd.GeoSeries([chukotka]), bbox=bb.REGION_BBOX)
+    assert clipped.bounds == (140.0, 60.0, 150.0, 65.0)
 
 
-def test_boundary_edges_are_densified() -> None:
-    wide = [[0, 0], [50, 0], [50, 10], [0, 10], [0, 0]]
-    (polygon,) = bb.clip_polygon([wide], bbox=(10.0, -5.0, 40.0, 5.0), max_step=1.0)
-    ring = polygon[0] + [polygon[0][0]]
-    # Edges walked along the box boundary (top y = 5, sides x = 10 / 40) are split;
-    # the original bottom edge (0,0)-(50,0) is only cut, not densified.
-    on_box = [
-        (a, b) for a, b in itertools.pairwise(ring) if (a[1] == b[1] == 5.0) or (a[0] == b[0] and a[0] in (10.0, 40.0))
-    ]
-    assert len(on_box) >= 30 + 5 + 5
-    assert max(max(abs(a[0] - b[0]), abs(a[1] - b[1])) for a, b in on_box) <= 1.0 + 1e-9
-    assert min(ring) == (10.0, 0.0)
+def test_simplify_drops_detail_below_the_tolerance_only() -> None:
+    jagged = shapely.Polygon([(0, 0), (5, 0.004), (10, 0), (10, 10), (5, 10.5), (0, 10)])
+    (simple,) = bb.clip_and_simplify(gpd.GeoSeries([jagged]), bbox=(-1.0, -1.0, 20.0, 20.0))
+    points = {tuple(point) for point in shapely.get_coordinates(simple)}
+    assert (5.0, 0.004) not in points and (5.0, 10.5) in points
 
 
-def test_unwrap_longitudes_across_antimeridian() -> None:
-    ring = [
-        (170.0, 60.0),
-        (179.0, 60.0),
-        (-179.0, 60.0),
-        (-170.0, 60.0),
-        (-170.0, 65.0),
-        (170.0, 65.0),
-    ]
-    assert bb.unwrap_longitudes(ring) == [
-        (170.0, 60.0),
-        (179.0, 60.0),
-        (181.0, 60.0),
-        (190.0, 60.0),
-        (190.0, 65.0),
-        (170.0, 65.0),
-    ]
-    starts_west = [
-        (-179.0, 60.0),
-        (-170.0, 60.0),
-        (-170.0, 65.0),
-        (170.0, 65.0),
-        (179.0, 60.0),
-    ]
-    assert min(x for x, _ in bb.unwrap_longitudes(starts_west)) == 170.0
-    plain = [(10.0, 0.0), (20.0, 0.0), (20.0, 5.0)]
-    assert bb.unwrap_longitudes(plain) == plain
-
-
-def test_output_is_deterministic() -> None:
-    first = bb.dumps_feature_collection(bb.build_basemap(TINY_TOPOLOGY))
-    second = bb.dumps_feature_collection(bb.build_basemap(json.loads(json.dumps(TINY_TOPOLOGY))))
+def test_output_is_deterministic_and_a_rebuild_from_it_gives_it_back(tmp_path: Path) -> None:
+    first = bb.dumps_feature_collection(bb.build_basemap(tiny_countries(tmp_path)))
+    second = bb.dumps_feature_collection(bb.build_basemap(tiny_countries(tmp_path)))
     assert first == second
     json.loads(first)
+
+
+def test_the_vendored_basemap_is_what_the_script_makes_of_it(tmp_path: Path) -> None:
+    # Offline stand-in for the full regeneration below: the vendored file is read, clipped and rounded again
+    # (no second simplification) and must come back byte for byte, so it is a true output of this script.
+    out = tmp_path / "countries.geojson"
+    assert bb.main(["--source", str(BASEMAP_PATH), "--out", str(out), "--simplify", "0"]) == 0
+    assert out.read_bytes() == BASEMAP_PATH.read_bytes()
 
 
 # ----------------------------------------------------------------- vendored basemap
@@ -270,9 +209,9 @@ def test_vendored_winding_is_d3_order(basemap: dict[str, Any]) -> None:
         polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
         for polygon in polygons:
             # exterior clockwise, holes counter-clockwise
-            assert bb.signed_area([tuple(p) for p in polygon[0][:-1]]) < 0
+            assert signed_area(polygon[0]) < 0
             for hole in polygon[1:]:
-                assert bb.signed_area([tuple(p) for p in hole[:-1]]) > 0
+                assert signed_area(hole) > 0
 
 
 def test_vendored_geometries_valid_and_places_located(basemap: dict[str, Any]) -> None:
