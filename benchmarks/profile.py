@@ -32,7 +32,7 @@ _SITE_MARKER = "site-packages/"
 
 
 def short(function: tuple[str, int, str]) -> str:
-    """'monitor/derived.py:with_labels' or 'pandas/core/frame.py:__getitem__' for a pstats key."""
+    """'monitor/events.py:with_labels' or 'pandas/core/frame.py:__getitem__' for a pstats key."""
     path, _, name = function
     if _SITE_MARKER in path:
         path = path.split(_SITE_MARKER, 1)[1]

@@ -45,8 +45,9 @@ from components.maps import (
     map_layers,
 )
 from monitor import load_dataset
+from monitor.claims import movement_flows
 from monitor.config import PROJECT_ROOT
-from monitor.derived import movement_flows, place_event_counts
+from monitor.events import place_event_counts
 
 
 @pytest.fixture
