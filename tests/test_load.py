@@ -20,6 +20,7 @@ from unittest.mock import MagicMock
 
 import pytest
 from apptest import APP, PAGES
+from process_memory import status_mb
 from streamlit import config
 from streamlit.components.v2.component_manager import BidiComponentManager
 from streamlit.runtime import Runtime
@@ -89,22 +90,13 @@ def close_sessions(runtime: MagicMock) -> None:
     runtime.media_file_mgr.remove_orphaned_files()  # ...and deletes them on the next sweep, as the server does
 
 
-def rss_mb(field: str = "VmRSS") -> float:
-    """Resident memory now (VmRSS) or at its highest so far (VmHWM), in MB, from /proc (psutil is not needed)."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith(f"{field}:"):
-                return int(line.split()[1]) / 1024
-    raise AssertionError(f"no {field} in /proc/self/status")
-
-
 def settle() -> float:
     """Collect garbage, hand freed heap back to the system where glibc allows, and return RSS in MB."""
     for _ in range(3):
         gc.collect()
     with contextlib.suppress(OSError, AttributeError):  # not glibc: RSS is then only less exact
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-    return rss_mb()
+    return status_mb("VmRSS")
 
 
 def titles(app: AppTest) -> set[str]:
@@ -167,7 +159,7 @@ def test_twenty_sessions_at_once_stay_apart_and_free_their_memory(one_runtime):
     with ThreadPoolExecutor(max_workers=SESSIONS) as pool:
         futures = [pool.submit(session, number, all_uploaded, uploads) for number in range(SESSIONS)]
         results = [future.result() for future in futures]
-    peak = rss_mb("VmHWM")
+    peak = status_mb("VmHWM")
 
     for result in results:
         assert result["exceptions"] == [], result

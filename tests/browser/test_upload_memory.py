@@ -7,10 +7,10 @@ The server runs with a short disconnected-session TTL so the test need not wait 
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from process_memory import status_mb
 from uploads import as_zip, realistic_events
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -24,13 +24,6 @@ RETURN_MARGIN_MB = 80
 TIMEOUT_MS = 60_000
 
 
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise AssertionError(f"no VmRSS for process {pid}")
-
-
 def test_memory_of_uploads_returns_after_the_tabs_close(browser, running_server, open_app):
     zipped = as_zip({"events.csv": realistic_events(UPLOAD_BYTES)})
     with running_server("--server.disconnectedSessionTTL", str(SESSION_TTL_SECONDS)) as server:
@@ -38,7 +31,7 @@ def test_memory_of_uploads_returns_after_the_tabs_close(browser, running_server,
         warm = first.new_page()
         open_app(warm, f"{server.url}/overview")  # the curated data loaded, the pages' shared caches built
         open_app(warm, f"{server.url}/upload")
-        idle = rss_mb(server.pid)
+        idle = status_mb("VmRSS", server.pid)
         contexts = [first, *(browser.new_context() for _ in range(TABS - 1))]
         for context in contexts:
             page = context.pages[0] if context.pages else context.new_page()
@@ -50,7 +43,7 @@ def test_memory_of_uploads_returns_after_the_tabs_close(browser, running_server,
             expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(
                 "Every page now shows your upload", timeout=TIMEOUT_MS
             )
-        loaded = rss_mb(server.pid)
+        loaded = status_mb("VmRSS", server.pid)
         for context in contexts:
             context.close()
         # A reader passing by once the grace is over: Streamlit forgets ended sessions when its session store
@@ -60,10 +53,10 @@ def test_memory_of_uploads_returns_after_the_tabs_close(browser, running_server,
         open_app(passer_by.new_page(), f"{server.url}/overview")
         passer_by.close()
         deadline = time.monotonic() + 60
-        settled = rss_mb(server.pid)
+        settled = status_mb("VmRSS", server.pid)
         while settled > idle + RETURN_MARGIN_MB and time.monotonic() < deadline:
             time.sleep(1)
-            settled = rss_mb(server.pid)
+            settled = status_mb("VmRSS", server.pid)
         print(f"server RSS: idle {idle:.0f} MB, {TABS} uploads {loaded:.0f} MB, after the tabs closed {settled:.0f} MB")
         assert loaded > idle + 50, "the uploads should have cost memory: the test measures nothing otherwise"
         assert settled <= idle + RETURN_MARGIN_MB

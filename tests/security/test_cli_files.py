@@ -39,9 +39,10 @@ def one_error_line(stderr: str, path: Path, reason: str) -> None:
     assert "Traceback" not in stderr
 
 
-def test_a_fifo_named_datapackage_json_does_not_hang_validate(minimal_dir):
+@pytest.mark.parametrize("command", ["validate", "datapackage"])
+def test_a_fifo_named_datapackage_json_is_neither_read_nor_written(minimal_dir, command):
     os.mkfifo(minimal_dir / "datapackage.json")
-    completed = run_cli("validate", str(minimal_dir))
+    completed = run_cli(command, str(minimal_dir))
     assert completed.returncode == CANNOT_READ
     one_error_line(
         completed.stderr, minimal_dir / "datapackage.json", "is not a regular file (it is a named pipe (FIFO))"
@@ -53,15 +54,6 @@ def test_a_fifo_named_datapackage_json_is_not_read_by_the_check(minimal_dir, cap
     assert main(["datapackage", "--check", str(minimal_dir)]) == CANNOT_READ
     one_error_line(
         capsys.readouterr().err, minimal_dir / "datapackage.json", "is not a regular file (it is a named pipe (FIFO))"
-    )
-
-
-def test_a_fifo_named_datapackage_json_is_not_written_to(minimal_dir):
-    os.mkfifo(minimal_dir / "datapackage.json")
-    completed = run_cli("datapackage", str(minimal_dir))
-    assert completed.returncode == CANNOT_READ
-    one_error_line(
-        completed.stderr, minimal_dir / "datapackage.json", "is not a regular file (it is a named pipe (FIFO))"
     )
 
 
