@@ -16,6 +16,24 @@ CURATED_EVENTS = Path(__file__).resolve().parents[1] / "data" / "events.csv"
 UPLOAD_PAGE = "pages/upload.py"
 
 
+# Text that would be markup, a link or a style if any renderer took it as such (tests/security, tests/browser).
+ANCHOR = '<a href="http://127.0.0.1:9/n">linked</a>'
+BOLD = "<b>bold</b>"
+STYLED = '<span style="font-size:90px;cursor:url(http://127.0.0.1:9/c)">big</span>'
+BARE = "see https://evil.example/x or www.evil.example or a@evil.example"  # no commas: the files are CSV
+HOSTILE_MARKUP = (ANCHOR, BOLD, STYLED, "<span", "<a href")
+# Every kind of name a chart draws: actors (timeline lanes, map), claimants (legends), places, titles, figures.
+REPLACED_BY_HOSTILE_TEXT = {
+    "North Korea,": f"North Korea {ANCHOR},",
+    "Russia,": f"Russia {STYLED},",
+    "unnamed intelligence estimates": f"estimates {BOLD} {STYLED}",
+    "Kim Jong Un": f"Kim {ANCHOR}",
+    "Treaty signed": f"Treaty {STYLED} {BARE}",
+    "Deployment reported": f"Deployment {ANCHOR}",
+    "The two leaders sign a treaty.": f"The two leaders sign. {BARE}",
+}
+
+
 def fixture_files(replace: dict[str, str] | None = None) -> dict[str, bytes]:
     """The minimal fixture's CSVs by file name, with text replaced in every file."""
     files = {}

@@ -12,31 +12,22 @@ import re
 
 import pytest
 from apptest import PAGES, open_page
-from uploads import UPLOAD_PAGE, fixture_files, upload
+from uploads import (
+    BARE,
+    HOSTILE_MARKUP,
+    REPLACED_BY_HOSTILE_TEXT,
+    UPLOAD_PAGE,
+    fixture_files,
+    upload,
+)
 
 from components.render import escape
-
-ANCHOR = '<a href="http://127.0.0.1:9/n">linked</a>'
-BOLD = "<b>bold</b>"
-STYLED = '<span style="font-size:90px;cursor:url(http://127.0.0.1:9/c)">big</span>'
-BARE = "see https://evil.example/x or www.evil.example or a@evil.example"  # no commas: the files are CSV
-HOSTILE_MARKUP = (ANCHOR, BOLD, STYLED, "<span", "<a href")
-# Every kind of name a chart draws: actors (timeline lanes, map), claimants (legends), places, titles, figures.
-REPLACED = {
-    "North Korea,": f"North Korea {ANCHOR},",
-    "Russia,": f"Russia {STYLED},",
-    "unnamed intelligence estimates": f"estimates {BOLD} {STYLED}",
-    "Kim Jong Un": f"Kim {ANCHOR}",
-    "Treaty signed": f"Treaty {STYLED} {BARE}",
-    "Deployment reported": f"Deployment {ANCHOR}",
-    "The two leaders sign a treaty.": f"The two leaders sign. {BARE}",
-}
 
 
 @pytest.fixture(scope="module")
 def hostile_upload():
-    files = fixture_files(REPLACED)
-    assert all(any(new.encode() in data for data in files.values()) for new in REPLACED.values())
+    files = fixture_files(REPLACED_BY_HOSTILE_TEXT)
+    assert all(any(new.encode() in data for data in files.values()) for new in REPLACED_BY_HOSTILE_TEXT.values())
     return files
 
 
