@@ -189,3 +189,17 @@ def test_an_upload_within_the_size_limits_costs_at_most_300_mb(tmp_path, case):
     print(f"{case}: {measured}")
     assert measured["verdict"] == EXPECTED_VERDICTS[case]
     assert measured["above_idle_mb"] <= UPLOAD_PEAK_LIMIT_MB
+
+
+def test_the_readme_states_the_limits_the_code_applies():
+    from monitor.bundle import MAX_HELD_UPLOAD_BYTES, MAX_UPLOAD_MB, MAX_ZIP_ENTRIES, MEGABYTE
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    for row in (
+        f"| size, all files at once | {MAX_UPLOAD_MB} MB",
+        f"| unzipped | {MAX_UNZIPPED_BYTES // MEGABYTE} MB, {MAX_ZIP_ENTRIES} files |",
+        f"| rows per table | {MAX_UPLOAD_ROWS:,} |",
+        f"| problems listed | {MAX_PROBLEMS:,} |",
+        f"| memory for all sessions' uploads | {MAX_HELD_UPLOAD_BYTES // MEGABYTE} MB |",
+    ):
+        assert row in readme
