@@ -1,4 +1,5 @@
-"""Cite this: the current view's citation (every page, from components/render.py's page end) and one record's.
+"""Cite this and take it away: the current view's citation (every page, from components/render.py's page end),
+one record's citation, and the whole dataset in one download.
 
 Addresses. Streamlit gives the address the reader's browser shows as ``st.context.url`` (scheme, host, port,
 path; no query). A deployment can fix a canonical address instead with ``MONITOR_BASE_URL`` (e.g.
@@ -14,7 +15,10 @@ import os
 
 import streamlit as st
 
+from components.data import UPLOAD_KEY
 from components.page_registry import PAGES
+from monitor import data_dir
+from monitor.bundle import dataset_to_zip
 from monitor.citation import query_string, record_citation, view_citation
 from monitor.loading import Dataset
 
@@ -73,3 +77,24 @@ def render_view_citation(dataset: Dataset, page_title: str, url_path: str) -> No
             "view with the same filters.",
             view_citation(dataset, page_title, url, dt.date.today()),
         )
+
+
+def dataset_zip(dataset: Dataset) -> bytes:
+    """The dataset as a zip with its changelog: the curated folder's whole CHANGELOG.md, or an upload's notes."""
+    changelog = data_dir() / "CHANGELOG.md"
+    curated = st.session_state.get(UPLOAD_KEY) is None and changelog.is_file()
+    return dataset_to_zip(dataset, changelog.read_text(encoding="utf-8") if curated else None)
+
+
+def whole_dataset_button(dataset: Dataset) -> None:
+    """Every table in one click: CSVs, datapackage.json, CHANGELOG.md and LICENSE, built only when clicked."""
+    st.download_button(
+        f"Download the whole dataset (version {dataset.version}, zip)",
+        data=lambda: dataset_zip(dataset),
+        file_name=f"dprk-russia-monitor-data-{dataset.version}.zip".replace(" ", "-"),
+        mime="application/zip",
+        icon=":material/download:",
+        key="download_whole_dataset",
+        help="Every table as Excel-safe CSV (UTF-8), with datapackage.json (the schema), CHANGELOG.md and the "
+        "data licence (CC BY 4.0). The zip can be edited and uploaded again on the 'Use your own data' page.",
+    )

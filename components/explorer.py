@@ -1,5 +1,5 @@
-"""The explorer's Streamlit side: a table whose selected row opens that record's card, the claim card (reached by
-?claim=<id>), and the whole dataset in one download."""
+"""The explorer's Streamlit side: a table whose selected row opens that record's card, and the claim card
+(reached by ?claim=<id>)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from components.cite import render_record_citation
-from components.data import UPLOAD_KEY
 from components.render import escape, link_column, render_sources_list, with_safe_links
-from monitor import data_dir
-from monitor.bundle import dataset_to_zip
 from monitor.claims import claims_with_claimants
 from monitor.explorer import Column, claim_sources, column_names, find_claim
 from monitor.labels import SCOPE_NOUNS, date_label, metric_label
@@ -99,24 +96,3 @@ def render_claim_card(dataset: Dataset, claim_id: str) -> None:
         render_sources_list(claim_sources(dataset, claim))
         title = f"{claim['claimant_name']}: {claim['figure']} {metric_label(claim['metric']).lower()}"
         render_record_citation(dataset, CLAIM_PARAMETER, claim_id, title)
-
-
-def dataset_zip(dataset: Dataset) -> bytes:
-    """The dataset as a zip with its changelog: the curated folder's whole CHANGELOG.md, or an upload's notes."""
-    changelog = data_dir() / "CHANGELOG.md"
-    curated = st.session_state.get(UPLOAD_KEY) is None and changelog.is_file()
-    return dataset_to_zip(dataset, changelog.read_text(encoding="utf-8") if curated else None)
-
-
-def whole_dataset_button(dataset: Dataset) -> None:
-    """Every table in one click: CSVs, datapackage.json, CHANGELOG.md and LICENSE, built only when clicked."""
-    st.download_button(
-        f"Download the whole dataset (version {dataset.version}, zip)",
-        data=lambda: dataset_zip(dataset),
-        file_name=f"dprk-russia-monitor-data-{dataset.version}.zip".replace(" ", "-"),
-        mime="application/zip",
-        icon=":material/download:",
-        key="download_whole_dataset",
-        help="Every table as Excel-safe CSV (UTF-8), with datapackage.json (the schema), CHANGELOG.md and the "
-        "data licence (CC BY 4.0). The zip can be edited and uploaded again on the 'Use your own data' page.",
-    )

@@ -82,3 +82,10 @@ def test_an_event_permalink_opens_its_card_on_the_explorer():
     assert escape(event["title"]) in [header.value for header in app.subheader]
     record = next(text for text in codes(app) if f"({event['event_id']})" in text)
     assert f"/explorer?event={event['event_id']}" in record
+
+
+def test_the_sources_page_offers_the_whole_dataset_in_one_click():
+    app = open_page("pages/sources.py")
+    assert not app.exception, app.exception
+    labels = [button.label for button in app.get("download_button")]
+    assert "Download the whole dataset (version 2.0.0, zip)" in labels
