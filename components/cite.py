@@ -10,6 +10,7 @@ page's own: every filter is bound to the URL, so the link reopens the same view.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 
@@ -44,8 +45,41 @@ def base_url() -> str:
 
 
 def current_query() -> dict[str, list[str]]:
-    """The page's query parameters as the address bar has them (a multiselect's values repeat the key)."""
-    return {name: st.query_params.get_all(name) for name in st.query_params}
+    """The page's query parameters as the address bar has them once this run is drawn (a multiselect's values
+    repeat the key).
+
+    ``st.query_params`` is the address as the browser sent it with this run's request: a widget just changed is
+    not in it yet (the browser writes it after), and neither is a widget reset to its default, which drops out of
+    the address. So each widget bound to the URL (``bind="query-params"``) gives its current value, written as
+    Streamlit writes it into the address bar (the label a menu shows). Streamlit has no public API for that yet:
+    the lookup is kept here, and any change in its internals falls back to the address as sent.
+    """
+    params = {name: st.query_params.get_all(name) for name in st.query_params}
+    # A Streamlit whose internals moved: the address as the browser sent it.
+    with contextlib.suppress(AttributeError, KeyError, TypeError, ImportError):
+        params.update(_bound_widget_params())
+    return {name: values for name, values in params.items() if values}
+
+
+def _bound_widget_params() -> dict[str, list[str]]:
+    """Each URL-bound widget's current value as the address bar shows it; [] when it is at its default."""
+    from streamlit.runtime.state.query_params import _coerce_value_for_query_url
+    from streamlit.runtime.state.session_state_proxy import get_session_state
+
+    state = get_session_state()._state
+    widgets = state._new_widget_state
+    found: dict[str, list[str]] = {}
+    for name, binding in state.query_params._bindings_by_param.items():
+        metadata = widgets.widget_metadata.get(binding.widget_id)
+        if metadata is None or binding.widget_id not in widgets:
+            continue  # not drawn in this run: keep what the address has
+        value = widgets[binding.widget_id]
+        if value == metadata.deserializer(None):
+            found[name] = []
+            continue
+        text = _coerce_value_for_query_url(metadata.serializer(value), metadata.value_type)
+        found[name] = text if isinstance(text, list) else [text]
+    return found
 
 
 def page_url(url_path: str, params: dict[str, list[str]]) -> str:

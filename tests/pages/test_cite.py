@@ -4,6 +4,7 @@ footer; a claim's permalink (?claim=<id>) opens its card on the explorer, an eve
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qs
 
 import pytest
 from apptest import PAGES, open_page
@@ -48,6 +49,17 @@ def test_the_view_url_is_the_query_string_of_the_current_filters(monkeypatch):
     assert app.sidebar.multiselect(key="actor").value == ["PRK", "RUS"]
     expected = "https://monitor.example.org/?period=2024&actor=North+Korea&actor=Russia (accessed"
     assert expected in view_citation(app)
+
+
+def test_a_widget_just_changed_is_in_the_citation_as_the_address_bar_will_show_it():
+    app = open_page("pages/figures.py", {"period": "2024"})
+    app.sidebar.multiselect(key="actor").set_value(["PRK", "RUS"]).run()
+    app.toggle(key="parties").set_value(False).run()
+    assert not app.exception, app.exception
+    url = re.search(r"http://localhost:8501/figures\?(\S+) ", view_citation(app))
+    assert url and parse_qs(url[1]) == {"period": ["2024"], "actor": ["North Korea", "Russia"], "parties": ["false"]}
+    app.sidebar.multiselect(key="actor").set_value([]).run()  # back to its default: it leaves the address
+    assert "actor=" not in view_citation(app)
 
 
 def test_a_page_that_stops_early_still_ends_with_the_citation():
