@@ -99,3 +99,17 @@ def test_a_formula_uploaded_comes_back_inert(page, app_url, open_app):
     rows = list(csv.DictReader(io.StringIO(events.decode("utf-8-sig"), newline="")))
     assert rows[0]["summary"] == "'" + HYPERLINK  # an apostrophe first: a spreadsheet shows it as text
     assert not any(value.startswith("=") for row in rows for value in row.values())
+
+
+def test_selecting_a_row_in_the_explorer_opens_that_record_and_puts_it_in_the_url(page, app_url, open_app):
+    open_app(page, f"{app_url}/explorer?period=2024")
+    page.get_by_role("tab", name=re.compile(r"^Events \(\d+\)$")).click()
+    grid = page.get_by_test_id("stDataFrame").filter(visible=True).first
+    box = grid.bounding_box()
+    assert box
+    # The grid is drawn on a canvas: click the selection box of the first row (below the header row).
+    page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)
+    expect(page).to_have_url(re.compile(r"[?&]event=[\w-]+"), timeout=TIMEOUT_MS)
+    event_id = re.search(r"[?&]event=([\w-]+)", page.url)[1]
+    card = page.get_by_test_id("stVerticalBlock").filter(has=page.get_by_text("Cite this event")).last
+    expect(card.get_by_test_id("stCode")).to_contain_text(f"/explorer?event={event_id}", timeout=TIMEOUT_MS)
