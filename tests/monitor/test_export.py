@@ -103,3 +103,8 @@ def test_the_curated_data_has_no_cell_to_neutralise_so_its_zip_reloads_identical
 def test_json_dates_are_plain_iso_dates():
     frame = pd.DataFrame({"day": pd.to_datetime(["2024-10-17", None]), "n": [1, 2]})
     assert json.loads(json_bytes(frame)) == [{"day": "2024-10-17", "n": 1}, {"day": None, "n": 2}]
+
+
+def test_empty_cells_and_columns_without_text_are_left_alone():
+    frame = pd.DataFrame({"some": [None, "=1"], "none": [None, None]})
+    assert rows_of(csv_bytes(frame)) == [["", ""], ["'=1", ""]]
