@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -13,12 +14,17 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from monitor import load_dataset
+from monitor.citation import data_cutoff, day_text
+
 pytestmark = pytest.mark.browser
 
 TIMEOUT_MS = 30_000
 DATA = Path(__file__).resolve().parents[2] / "data"
 HYPERLINK = '=HYPERLINK("http://x","y")'
 CLAIM = "dod-2024-11-04-troops-kursk"
+CURATED = load_dataset(DATA)
+VERSION, CUTOFF = CURATED.version, day_text(data_cutoff(CURATED))
 
 
 def view_citation(page: Page) -> Locator:
@@ -33,9 +39,9 @@ def view_citation(page: Page) -> Locator:
 def test_the_citation_names_the_version_and_the_url_of_the_view(page, app_url, open_app, save_screenshot):
     open_app(page, f"{app_url}/timeline?period=2024")
     code = view_citation(page)
-    expect(code).to_contain_text("dataset version 2.0.0, data to 12 Dec 2025; CC BY 4.0")
+    expect(code).to_contain_text(f"dataset version {VERSION}, data to {CUTOFF}; CC BY 4.0")
     expect(code).to_contain_text(f"{app_url}/timeline?period=2024 (accessed")
-    expect(page.get_by_text("Data to 12 Dec 2025 · version 2.0.0 · CC BY 4.0")).to_be_visible()
+    expect(page.get_by_text(f"Data to {CUTOFF} · version {VERSION} · CC BY 4.0")).to_be_visible()
 
     # A filter changed in the sidebar reaches the citation's URL, as the address bar shows it.
     actors = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(has_text="Actors")
@@ -61,13 +67,13 @@ def test_a_claim_link_opens_its_card_with_a_citation_that_links_back(page, app_u
 def test_the_sources_page_downloads_the_whole_dataset_with_its_descriptor(page, app_url, open_app):
     open_app(page, f"{app_url}/sources")
     with page.expect_download() as download_info:
-        page.get_by_role("button", name=re.compile(r"Download the whole dataset \(version 2\.0\.0, zip\)")).click()
+        page.get_by_role("button", name=f"Download the whole dataset (version {VERSION}, zip)").click()
     download = download_info.value
-    assert download.suggested_filename == "dprk-russia-monitor-data-2.0.0.zip"
+    assert download.suggested_filename == f"dprk-russia-monitor-data-{VERSION}.zip"
     with zipfile.ZipFile(download.path()) as archive:
         names = archive.namelist()
         assert {"datapackage.json", "CHANGELOG.md", "LICENSE", "events.csv", "claims.csv"} <= set(names)
-        assert b'"version": "2.0.0"' in archive.read("datapackage.json")
+        assert json.loads(archive.read("datapackage.json"))["version"] == VERSION
         assert archive.read("CHANGELOG.md") == (DATA / "CHANGELOG.md").read_bytes()
         assert archive.read("events.csv").startswith(codecs.BOM_UTF8)
 

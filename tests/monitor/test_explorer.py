@@ -45,7 +45,7 @@ def test_downloads_carry_the_source_title_kind_and_date_the_version_and_the_lice
     assert first["source_title"] == sources.loc[source_id, "title"]
     assert first["source_kind"] == sources.loc[source_id, "kind"]
     assert first["source_published"] == sources.loc[source_id, "published"]
-    assert set(claims["dataset_version"]) == {"2.0.0"} and set(claims["licence"]) == {"CC BY 4.0"}
+    assert set(claims["dataset_version"]) == {dataset.version} and set(claims["licence"]) == {"CC BY 4.0"}
 
     events = events_for_download(dataset, EVERYTHING, "treaty", 5)
     assert 0 < len(events) <= 5 and events["date_start"].is_monotonic_increasing

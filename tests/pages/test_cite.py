@@ -12,11 +12,13 @@ from apptest import PAGES, open_page
 from components.page_registry import PAGES as REGISTERED
 from components.render import escape
 from monitor import data_dir, load_dataset
-from monitor.citation import footer_text
+from monitor.citation import data_cutoff, day_text, footer_text
 
 URL_PATHS = {page.path: page.url_path for page in REGISTERED}
 TITLES = {page.path: page.title for page in REGISTERED}
 CLAIM = "dod-2024-11-04-troops-kursk"
+CURATED = load_dataset(data_dir())
+VERSION, CUTOFF = CURATED.version, day_text(data_cutoff(CURATED))
 
 
 def codes(app) -> list[str]:
@@ -33,11 +35,11 @@ def test_every_page_ends_with_a_citation_of_its_view_and_the_footer(page):
     assert not app.exception, app.exception
     citation = view_citation(app)
     assert f"“{TITLES[page]}”" in citation
-    assert "dataset version 2.0.0, data to 12 Dec 2025; CC BY 4.0" in citation
+    assert f"dataset version {VERSION}, data to {CUTOFF}; CC BY 4.0" in citation
     # The page's own address, with whatever it keeps in the URL (the story's step is its ?event=).
     assert re.search(rf"http://localhost:8501/{URL_PATHS[page]}(\?\S+)? \(accessed ", citation), citation
-    footer = escape(footer_text(load_dataset(data_dir())))
-    assert app.main.caption[-1].value == footer == escape("Data to 12 Dec 2025 · version 2.0.0 · CC BY 4.0")
+    footer = escape(footer_text(CURATED))
+    assert app.main.caption[-1].value == footer == escape(f"Data to {CUTOFF} · version {VERSION} · CC BY 4.0")
 
 
 def test_the_view_url_is_the_query_string_of_the_current_filters(monkeypatch):
@@ -75,14 +77,14 @@ def test_a_claim_permalink_opens_its_card_with_its_sources_and_citation():
     assert [header.value for header in app.subheader] == ["at least 10,000 — troops deployed, in place"]
     record = next(text for text in codes(app) if f"({CLAIM})" in text)
     assert f"http://localhost:8501/explorer?claim={CLAIM}" in record
-    assert "dataset version 2.0.0" in record
+    assert f"dataset version {VERSION}" in record
     assert any(element.value == "**Sources**" for element in app.markdown)
 
 
 def test_an_unknown_claim_in_a_link_is_said_and_dropped():
     app = open_page("pages/explorer.py", {"claim": "no-such-claim"})
     assert not app.exception, app.exception
-    assert "No claim no\\-such\\-claim in this dataset." in [warning.value for warning in app.warning]
+    assert f"No claim {escape('no-such-claim')} in this dataset." in [warning.value for warning in app.warning]
     assert "claim" not in app.query_params
     assert not app.subheader
 
@@ -100,4 +102,4 @@ def test_the_sources_page_offers_the_whole_dataset_in_one_click():
     app = open_page("pages/sources.py")
     assert not app.exception, app.exception
     labels = [button.label for button in app.get("download_button")]
-    assert "Download the whole dataset (version 2.0.0, zip)" in labels
+    assert f"Download the whole dataset (version {VERSION}, zip)" in labels
