@@ -16,9 +16,7 @@ import os
 
 import streamlit as st
 
-from components.data import UPLOAD_KEY
 from components.page_registry import PAGES
-from monitor import data_dir
 from monitor.bundle import dataset_to_zip
 from monitor.citation import query_string, record_citation, view_citation
 from monitor.loading import Dataset
@@ -113,18 +111,11 @@ def render_view_citation(dataset: Dataset, page_title: str, url_path: str) -> No
         )
 
 
-def dataset_zip(dataset: Dataset) -> bytes:
-    """The dataset as a zip with its changelog: the curated folder's whole CHANGELOG.md, or an upload's notes."""
-    changelog = data_dir() / "CHANGELOG.md"
-    curated = st.session_state.get(UPLOAD_KEY) is None and changelog.is_file()
-    return dataset_to_zip(dataset, changelog.read_text(encoding="utf-8") if curated else None)
-
-
 def whole_dataset_button(dataset: Dataset) -> None:
     """Every table in one click: CSVs, datapackage.json, CHANGELOG.md and LICENSE, built only when clicked."""
     st.download_button(
         f"Download the whole dataset (version {dataset.version}, zip)",
-        data=lambda: dataset_zip(dataset),
+        data=lambda: dataset_to_zip(dataset),  # built only when clicked
         file_name=f"dprk-russia-monitor-data-{dataset.version}.zip".replace(" ", "-"),
         mime="application/zip",
         icon=":material/download:",

@@ -10,12 +10,11 @@ from collections.abc import Iterable
 
 import streamlit as st
 
-from components.cite import dataset_zip
 from components.data import MAX_PROBLEMS_SHOWN, UPLOAD_KEY
 from components.filters import reset_filters
 from components.selection import select_event, select_place
 from monitor import Dataset, DataValidationError, data_dir, load_tables
-from monitor.bundle import MAX_UPLOAD_BYTES, files_from_upload, template_csv
+from monitor.bundle import MAX_UPLOAD_BYTES, dataset_to_zip, files_from_upload, template_csv
 from monitor.schema import TABLES
 
 UPLOADER_KEY = "upload_files"
@@ -154,7 +153,7 @@ def show_upload_status(in_use: Dataset) -> None:
     left, right = st.columns(2)
     left.download_button(
         "Download your dataset (zip)" if dataset is not None else "Download the curated dataset (zip)",
-        data=lambda: dataset_zip(in_use),  # built only when clicked
+        data=lambda: dataset_to_zip(in_use),  # built only when clicked
         file_name="dprk-russia-monitor-data.zip",
         mime="application/zip",
         icon=":material/download:",

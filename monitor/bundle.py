@@ -17,6 +17,8 @@ from pathlib import PurePosixPath
 
 import pandas as pd
 
+from monitor.changelog import latest_release
+from monitor.config import data_dir
 from monitor.datapackage import descriptor_text, licence_text
 from monitor.errors import DataValidationError, Problem
 from monitor.export import csv_bytes
@@ -189,16 +191,25 @@ DATASET_ZIP_EXTRAS = ("datapackage.json", "CHANGELOG.md", "LICENSE")
 
 def dataset_to_zip(dataset: Dataset, changelog: str | None = None) -> bytes:
     """Every table of the dataset as CSV in one zip, ready to be edited and uploaded again, with what makes it
-    citable on its own: ``datapackage.json`` (the schema, versioned), ``CHANGELOG.md`` (``changelog``, else the
-    dataset's newest changes) and ``LICENSE`` (the data licence). The upload ignores the three."""
+    citable on its own: ``datapackage.json`` (the schema, versioned), ``CHANGELOG.md`` (``changelog``, else
+    ``changelog_for``) and ``LICENSE`` (the data licence). The upload ignores the three."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for spec in TABLES.values():
             archive.writestr(spec.file_name, table_csv(dataset, spec))
         archive.writestr("datapackage.json", descriptor_text(dataset.version))
-        archive.writestr("CHANGELOG.md", changelog if changelog is not None else _changes_as_markdown(dataset))
+        archive.writestr("CHANGELOG.md", changelog if changelog is not None else changelog_for(dataset))
         archive.writestr("LICENSE", licence_text(dataset.version))
     return buffer.getvalue()
+
+
+def changelog_for(dataset: Dataset) -> str:
+    """The data folder's whole CHANGELOG.md when the dataset is that folder's release, else the dataset's own
+    newest changes (an upload's version is "your upload", never a release's)."""
+    path = data_dir() / "CHANGELOG.md"
+    if path.is_file() and latest_release(path).version == dataset.version:
+        return path.read_text(encoding="utf-8")
+    return _changes_as_markdown(dataset)
 
 
 def _changes_as_markdown(dataset: Dataset) -> str:

@@ -192,7 +192,7 @@ def test_the_zip_has_one_csv_per_table_with_lists_joined_and_iso_dates():
 def test_the_zip_carries_its_descriptor_changelog_and_licence():
     curated = load_dataset(data_dir())
     changelog = (data_dir() / "CHANGELOG.md").read_text(encoding="utf-8")
-    with zipfile.ZipFile(io.BytesIO(dataset_to_zip(curated, changelog))) as archive:
+    with zipfile.ZipFile(io.BytesIO(dataset_to_zip(curated))) as archive:  # the folder's release: its changelog
         descriptor = json.loads(archive.read("datapackage.json"))
         assert archive.read("CHANGELOG.md").decode("utf-8") == changelog
         licence = archive.read("LICENSE").decode("utf-8")
