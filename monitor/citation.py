@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import numpy as np
 import pandas as pd
 
-from monitor.datapackage import DATA_LICENCE
+from monitor.datapackage import DATA_LICENCE, is_release
 from monitor.loading import Dataset
 
 DASHBOARD_NAME = "DPRK–Russia Alignment Monitor"
@@ -32,9 +32,21 @@ def day_text(day: dt.date | pd.Timestamp | None) -> str:
     return "date unknown" if day is None or pd.isna(day) else f"{day:%-d %b %Y}"
 
 
+def licence_of(dataset: Dataset) -> str | None:
+    """The data licence when the dataset is a release of the curated data; an upload states none."""
+    return DATA_LICENCE if is_release(dataset.version) else None
+
+
+def _about(dataset: Dataset) -> str:
+    """'dataset version 2.0.0' for a release, 'your upload' for anything else."""
+    return f"dataset version {dataset.version}" if is_release(dataset.version) else dataset.version
+
+
 def footer_text(dataset: Dataset) -> str:
-    """One line for every page: 'Data to 12 Dec 2025 · version 2.0.0 · CC BY 4.0'."""
-    return f"Data to {day_text(data_cutoff(dataset))} · version {dataset.version} · {DATA_LICENCE}"
+    """One line for every page: 'Data to 12 Dec 2025 · version 2.0.0 · CC BY 4.0' ('… · your upload')."""
+    licence = licence_of(dataset)
+    about = f"version {dataset.version} · {licence}" if licence else dataset.version
+    return f"Data to {day_text(data_cutoff(dataset))} · {about}"
 
 
 def query_string(params: dict[str, list[str]]) -> str:
@@ -45,16 +57,18 @@ def query_string(params: dict[str, list[str]]) -> str:
 
 def view_citation(dataset: Dataset, page_title: str, url: str, accessed: dt.date) -> str:
     """A citation of what the reader sees: dashboard, page, dataset version, data cut-off, URL, access date."""
+    licence = licence_of(dataset)
     return (
-        f"{DASHBOARD_NAME}, “{page_title}” (dataset version {dataset.version}, data to "
-        f"{day_text(data_cutoff(dataset))}; {DATA_LICENCE}). {url} (accessed {day_text(accessed)})."
+        f"{DASHBOARD_NAME}, “{page_title}” ({_about(dataset)}, data to {day_text(data_cutoff(dataset))}"
+        f"{f'; {licence}' if licence else ''}). {url} (accessed {day_text(accessed)})."
     )
 
 
 def record_citation(dataset: Dataset, what: str, record_id: str, title: str, url: str, accessed: dt.date) -> str:
     """A citation of one claim or event, with the permalink that opens it."""
+    licence = licence_of(dataset)
     return (
-        f"{DASHBOARD_NAME}, {what} “{title}” ({record_id}), dataset version {dataset.version} ({DATA_LICENCE}). "
+        f"{DASHBOARD_NAME}, {what} “{title}” ({record_id}), {_about(dataset)}{f' ({licence})' if licence else ''}. "
         f"{url} (accessed {day_text(accessed)})."
     )
 
@@ -72,5 +86,5 @@ def with_provenance(frame: pd.DataFrame, dataset: Dataset, source_ids: pd.Series
         source_kind=sources["kind"].reindex(ids).to_numpy(),
         source_published=sources["published"].reindex(ids).to_numpy(),
         dataset_version=dataset.version,
-        licence=DATA_LICENCE,
+        licence=licence_of(dataset) or "not stated (an upload)",
     )

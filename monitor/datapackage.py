@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ PACKAGE_TITLE = "DPRK-Russia Alignment Monitor"
 DATA_LICENCE = "CC BY 4.0"
 DATA_LICENCE_ID = "CC-BY-4.0"
 DATA_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+_RELEASE = re.compile(r"\d+\.\d+\.\d+")
 _FRICTIONLESS_TYPES = {
     "string": "string",
     "url": "string",
@@ -132,12 +134,27 @@ def render_datapackage(data_folder: Path) -> str:
 
 
 def descriptor_text(version: str) -> str:
-    """``datapackage.json`` as written to disk or into a download."""
-    return json.dumps(build_datapackage(version), indent=2, ensure_ascii=False) + "\n"
+    """``datapackage.json`` as written to disk or into a download (an upload's states no licence)."""
+    descriptor = build_datapackage(version)
+    if not is_release(version):
+        del descriptor["licenses"]
+    return json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
+
+
+def is_release(version: str) -> bool:
+    """Whether a dataset version names a release of the curated data (x.y.z from its CHANGELOG.md), to which the
+    data licence applies; an upload ("your upload") or an unversioned folder is not one."""
+    return bool(_RELEASE.fullmatch(version))
 
 
 def licence_text(version: str) -> str:
     """The LICENSE file of a data download: what the tables' licence allows and how to attribute them."""
+    if not is_release(version):
+        return (
+            f"These tables ({version}) are not a release of the {PACKAGE_TITLE} dataset: they were uploaded to the\n"
+            "dashboard, and no licence is stated for them. Rows that came from the curated dataset remain under its\n"
+            f"licence, {DATA_LICENCE} ({DATA_LICENCE_URL}).\n"
+        )
     return (
         f"The tables in this archive ({PACKAGE_TITLE}, dataset version {version}) are licensed under the Creative\n"
         f"Commons Attribution 4.0 International licence ({DATA_LICENCE}): {DATA_LICENCE_URL}\n"

@@ -207,3 +207,10 @@ def test_an_upload_zip_without_a_changelog_file_gets_its_newest_changes():
     with zipfile.ZipFile(io.BytesIO(dataset_to_zip(dataset))) as archive:
         assert "## your upload" in archive.read("CHANGELOG.md").decode("utf-8")
         assert "- one row fixed" in archive.read("CHANGELOG.md").decode("utf-8")
+
+
+def test_an_upload_zip_states_no_licence_for_the_uploaded_tables():
+    dataset = load_tables(fixture_files(), version="your upload")
+    with zipfile.ZipFile(io.BytesIO(dataset_to_zip(dataset))) as archive:
+        assert "licenses" not in json.loads(archive.read("datapackage.json"))
+        assert "no licence is stated" in archive.read("LICENSE").decode("utf-8")

@@ -17,6 +17,7 @@ from monitor.citation import (
     view_citation,
     with_provenance,
 )
+from monitor.datapackage import licence_text
 
 
 @pytest.fixture
@@ -67,3 +68,15 @@ def test_provenance_gives_each_rows_source_title_kind_and_date(dataset):
     assert dressed["source_published"].iloc[0] == pd.Timestamp("2024-06-19")
     assert pd.isna(dressed["source_title"].iloc[2])
     assert set(dressed["dataset_version"]) == {"1.2.3"} and set(dressed["licence"]) == {"CC BY 4.0"}
+
+
+def test_an_upload_is_not_a_release_and_states_no_licence():
+    upload = load_tables(fixture_files(), version="your upload")
+    assert footer_text(upload) == "Data to 13 Jul 2025 · your upload"
+    accessed = dt.date(2026, 11, 30)
+    assert "(your upload, data to 13 Jul 2025). https://x.org/ (" in view_citation(
+        upload, "Map", "https://x.org/", accessed
+    )
+    assert "CC BY" not in record_citation(upload, "event", "e", "T", "https://x.org/", accessed)
+    assert set(with_provenance(pd.DataFrame({"row": [1]}), upload, ["ref-b"])["licence"]) == {"not stated (an upload)"}
+    assert "no licence is stated" in licence_text("your upload") and "CC BY 4.0" in licence_text("2.0.1")
