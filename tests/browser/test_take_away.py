@@ -37,10 +37,10 @@ def view_citation(page: Page) -> Locator:
 
 
 def test_the_citation_names_the_version_and_the_url_of_the_view(page, app_url, open_app, save_screenshot):
-    open_app(page, f"{app_url}/timeline?period=2024")
+    open_app(page, f"{app_url}/timeline?category=treaty")
     code = view_citation(page)
     expect(code).to_contain_text(f"dataset version {VERSION}, data to {CUTOFF}; CC BY 4.0")
-    expect(code).to_contain_text(f"{app_url}/timeline?period=2024 (accessed")
+    expect(code).to_contain_text(f"{app_url}/timeline?category=treaty (accessed")
     expect(page.get_by_text(f"Data to {CUTOFF} · version {VERSION} · CC BY 4.0")).to_be_visible()
 
     # A filter changed in the sidebar reaches the citation's URL, as the address bar shows it.
@@ -52,7 +52,7 @@ def test_the_citation_names_the_version_and_the_url_of_the_view(page, app_url, o
     expect(page).to_have_url(re.compile(r"actor=North\+Korea"), timeout=TIMEOUT_MS)
     expect(
         page.get_by_test_id("stExpander").filter(has_text="Cite this view").get_by_test_id("stCode")
-    ).to_contain_text(re.compile(r"/timeline\?(?=.*period=2024)(?=.*actor=North\+Korea)"), timeout=TIMEOUT_MS)
+    ).to_contain_text(re.compile(r"/timeline\?(?=.*category=treaty)(?=.*actor=North\+Korea)"), timeout=TIMEOUT_MS)
     save_screenshot(page, "cite-view")
 
 
@@ -108,7 +108,7 @@ def test_a_formula_uploaded_comes_back_inert(page, app_url, open_app):
 
 
 def test_selecting_a_row_in_the_explorer_opens_that_record_and_puts_it_in_the_url(page, app_url, open_app):
-    open_app(page, f"{app_url}/explorer?period=2024")
+    open_app(page, f"{app_url}/explorer?category=treaty")
     page.get_by_role("tab", name=re.compile(r"^Events \(\d+\)$")).click()
     grid = page.get_by_test_id("stDataFrame").filter(visible=True).first
     box = grid.bounding_box()
