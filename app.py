@@ -9,7 +9,7 @@ import streamlit as st
 from components.data import current_dataset, release_previous_rerun, session_upload, show_data_error
 from components.filters import sidebar_filters
 from components.navigation import navigation
-from components.render import show_notices
+from components.render import render_page_end, show_notices
 from components.selection import sync_from_url
 from monitor import DataValidationError
 from monitor.filtering import apply_filters
@@ -41,8 +41,14 @@ if uploaded:
     st.sidebar.caption("Data: your upload (this session only)")
 st.sidebar.caption(view.summary)
 st.session_state["view"] = view
+# Every page ends with how to cite it and the footer. Drawn into a slot below the page before the page runs, so a
+# page that stops early (st.stop) still has them; drawn again after it, with what the page put in the URL.
+page_area, page_end = st.container(), st.empty()
+render_page_end(page_end, loaded, pages.title, pages.url_path)
 try:
-    pages.run()
+    with page_area:
+        pages.run()
+    render_page_end(page_end, loaded, pages.title, pages.url_path)
 finally:
     if uploaded:
         # An upload is held by the upload store alone, so a closed tab's data goes soon after its session

@@ -11,8 +11,11 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from components.cite import render_record_citation, render_view_citation
 from components.navigation import leave_legacy_mode
+from monitor.citation import footer_text
 from monitor.events import event_sources, find_event
+from monitor.export import csv_bytes, json_bytes
 from monitor.filtering import EVENT_DETAIL_COLUMNS, View
 from monitor.labels import date_label
 from monitor.loading import Dataset
@@ -107,6 +110,7 @@ def render_event_detail(dataset: Dataset, event: pd.Series) -> None:
         st.markdown(f"**Where sources differ:** {escape(event['notes'])}")
     st.markdown("**Sources**")
     render_sources_list(event_sources(dataset, event["event_id"]))
+    render_record_citation(dataset, "event", event["event_id"], event["title"])
 
 
 def render_latest_changes(dataset: Dataset) -> None:
@@ -127,6 +131,15 @@ def render_latest_changes(dataset: Dataset) -> None:
             icon=":material/download:",
             key="download_changes",
         )
+
+
+def render_page_end(slot: DeltaGenerator, dataset: Dataset, page_title: str, url_path: str) -> None:
+    """The end of every page (app.py): how to cite the view, then the footer (cut-off, version, licence). ``slot``
+    is an ``st.empty``: drawing again replaces what it held."""
+    with slot.container():
+        st.divider()
+        render_view_citation(dataset, page_title, url_path)
+        st.caption(escape(footer_text(dataset)))
 
 
 def show_notices(container: DeltaGenerator, dataset: Dataset) -> None:
@@ -171,7 +184,7 @@ def download_buttons(build: Callable[[int], pd.DataFrame], rows: int, name: str,
     left, right = st.columns(2)
     left.download_button(
         f"Download {what} as CSV",
-        lambda: with_lists_as_text(build(limit)).to_csv(index=False).encode("utf-8"),
+        lambda: csv_bytes(with_lists_as_text(build(limit))),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"{key}-csv",
@@ -179,11 +192,7 @@ def download_buttons(build: Callable[[int], pd.DataFrame], rows: int, name: str,
     )
     right.download_button(
         f"Download {what} as JSON",
-        lambda: (
-            with_lists_as_text(build(limit))
-            .to_json(orient="records", date_format="iso", force_ascii=False, indent=1)
-            .encode("utf-8")
-        ),
+        lambda: json_bytes(with_lists_as_text(build(limit))),
         file_name=f"{name}.json",
         mime="application/json",
         key=f"{key}-json",

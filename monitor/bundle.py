@@ -7,7 +7,6 @@ Whatever is wrong with the upload itself (a file nobody expects, an unreadable z
 
 from __future__ import annotations
 
-import csv
 import io
 import lzma
 import math
@@ -18,7 +17,11 @@ from pathlib import PurePosixPath
 
 import pandas as pd
 
+from monitor.changelog import latest_release
+from monitor.config import data_dir
+from monitor.datapackage import descriptor_text, licence_text
 from monitor.errors import DataValidationError, Problem
+from monitor.export import csv_bytes
 from monitor.loading import Dataset
 from monitor.schema import LIST_SEPARATOR, TABLES, TableSpec
 
@@ -169,24 +172,24 @@ def template_csv(table: str) -> bytes:
     The five required templates together are a valid dataset, so a user can start from them.
     """
     spec = TABLES[table]
-    row = [spec.schema.columns[column].metadata.get("example", "") for column in spec.columns]
-    return _csv_bytes(spec.columns, [row])
+    row = {column: [spec.schema.columns[column].metadata.get("example", "")] for column in spec.columns}
+    return _spec_csv(spec, row)
 
 
-def _csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
+_TEXT_KINDS = ("string", "url", "list")  # the schema's kinds a formula could hide in
+
+
+def _spec_csv(spec: TableSpec, columns: dict[str, list[str]]) -> bytes:
+    """A table's columns, already written as text, through the one Excel-safe CSV writer (monitor/export.py):
+    only the schema's text columns are neutralised, never a number, date or boolean."""
+    text_columns = [column for column in spec.columns if spec.column_kind(column) in _TEXT_KINDS]
+    return csv_bytes(pd.DataFrame(columns, columns=spec.columns, dtype=object), text_columns)
 
 
 def table_csv(dataset: Dataset, spec: TableSpec) -> bytes:
     """One validated table written back as the CSV it could have been read from."""
     frame = dataset.table(spec.name)
-    columns = {column: _as_text(frame[column], spec.column_kind(column)) for column in spec.columns}
-    rows = [list(values) for values in zip(*columns.values(), strict=True)] if len(frame) else []
-    return _csv_bytes(spec.columns, rows)
+    return _spec_csv(spec, {column: _as_text(frame[column], spec.column_kind(column)) for column in spec.columns})
 
 
 def _as_text(values: pd.Series, kind: str) -> list[str]:
@@ -208,10 +211,31 @@ def _number_text(value: object) -> str:
     return str(int(number)) if number.is_integer() and math.isfinite(number) else repr(number)
 
 
-def dataset_to_zip(dataset: Dataset) -> bytes:
-    """Every table of the dataset as CSV in one zip, ready to be edited and uploaded again."""
+DATASET_ZIP_EXTRAS = ("datapackage.json", "CHANGELOG.md", "LICENSE")
+
+
+def dataset_to_zip(dataset: Dataset, changelog: str | None = None) -> bytes:
+    """Every table of the dataset as CSV in one zip, ready to be edited and uploaded again, with what makes it
+    citable on its own: ``datapackage.json`` (the schema, versioned), ``CHANGELOG.md`` (``changelog``, else
+    ``changelog_for``) and ``LICENSE`` (the data licence). The upload ignores the three."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for spec in TABLES.values():
             archive.writestr(spec.file_name, table_csv(dataset, spec))
+        archive.writestr("datapackage.json", descriptor_text(dataset.version))
+        archive.writestr("CHANGELOG.md", changelog if changelog is not None else changelog_for(dataset))
+        archive.writestr("LICENSE", licence_text(dataset.version))
     return buffer.getvalue()
+
+
+def changelog_for(dataset: Dataset) -> str:
+    """The data folder's whole CHANGELOG.md when the dataset is that folder's release, else the dataset's own
+    newest changes (an upload's version is "your upload", never a release's)."""
+    path = data_dir() / "CHANGELOG.md"
+    if path.is_file() and latest_release(path).version == dataset.version:
+        return path.read_text(encoding="utf-8")
+    return _changes_as_markdown(dataset)
+
+
+def _changes_as_markdown(dataset: Dataset) -> str:
+    return f"# Dataset changelog\n\n## {dataset.version}\n\n{dataset.latest_changes or 'No changes recorded.'}\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,11 @@ from monitor.schema import LIST_SEPARATOR, TABLES, TableSpec
 
 PACKAGE_NAME = "dprk-russia-alignment-monitor"
 PACKAGE_TITLE = "DPRK-Russia Alignment Monitor"
+# The data tables' licence (the code is MIT, see LICENSE at the repository root).
+DATA_LICENCE = "CC BY 4.0"
+DATA_LICENCE_ID = "CC-BY-4.0"
+DATA_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+_RELEASE = re.compile(r"\d+\.\d+\.\d+")
 _FRICTIONLESS_TYPES = {
     "string": "string",
     "url": "string",
@@ -117,15 +123,47 @@ def build_datapackage(version: str) -> dict[str, Any]:
             "Dated events and reported figures on North Korea-Russia relations, 1953-2025. "
             "Contested figures are recorded as claims with their claimant, never as facts."
         ),
-        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
+        "licenses": [{"name": DATA_LICENCE_ID, "path": DATA_LICENCE_URL}],
         "resources": resources,
     }
 
 
 def render_datapackage(data_folder: Path) -> str:
     """The descriptor text for a data folder, versioned by its CHANGELOG.md."""
-    descriptor = build_datapackage(latest_release(data_folder / "CHANGELOG.md").version)
+    return descriptor_text(latest_release(data_folder / "CHANGELOG.md").version)
+
+
+def descriptor_text(version: str) -> str:
+    """``datapackage.json`` as written to disk or into a download (an upload's states no licence)."""
+    descriptor = build_datapackage(version)
+    if not is_release(version):
+        del descriptor["licenses"]
     return json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"
+
+
+def is_release(version: str) -> bool:
+    """Whether a dataset version names a release of the curated data (x.y.z from its CHANGELOG.md), to which the
+    data licence applies; an upload ("your upload") or an unversioned folder is not one."""
+    return bool(_RELEASE.fullmatch(version))
+
+
+def licence_text(version: str) -> str:
+    """The LICENSE file of a data download: what the tables' licence allows and how to attribute them."""
+    if not is_release(version):
+        return (
+            f"These tables ({version}) are not a release of the {PACKAGE_TITLE} dataset: they were uploaded to the\n"
+            "dashboard, and no licence is stated for them. Rows that came from the curated dataset remain under its\n"
+            f"licence, {DATA_LICENCE} ({DATA_LICENCE_URL}).\n"
+        )
+    return (
+        f"The tables in this archive ({PACKAGE_TITLE}, dataset version {version}) are licensed under the Creative\n"
+        f"Commons Attribution 4.0 International licence ({DATA_LICENCE}): {DATA_LICENCE_URL}\n"
+        f"Full text: {DATA_LICENCE_URL}legalcode\n\n"
+        f'You may share and adapt them for any purpose, provided you credit "{PACKAGE_TITLE}, dataset version\n'
+        f'{version}", link to the licence and say what you changed.\n\n'
+        "The articles and statements cited remain their publishers' property: the tables quote them only in short\n"
+        "excerpts, with their source.\n"
+    )
 
 
 def data_dictionary() -> pd.DataFrame:

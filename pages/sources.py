@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.cite import whole_dataset_button
 from components.render import current_view, escape, link_column, page_of, render_latest_changes, with_safe_links
 from monitor.datapackage import data_dictionary
 from monitor.sources import source_usage
@@ -13,6 +14,7 @@ dataset = view.dataset
 
 st.title("Sources and method")
 st.caption(f"Dataset version {escape(dataset.version)}")
+whole_dataset_button(dataset)
 if dataset.latest_changes:
     render_latest_changes(dataset)
 

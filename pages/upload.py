@@ -35,4 +35,10 @@ st.caption(
     "Each template is a table's header and one example row; together they are a valid dataset. "
     "The Sources and method page lists what every column means."
 )
+st.caption(
+    "Every CSV the dashboard writes is UTF-8 with a byte-order mark, so spreadsheets read accents and other "
+    "scripts right. A text cell that begins with =, +, -, @ or a tab is written with an apostrophe before it, so a "
+    "spreadsheet shows it as text instead of running it as a formula; uploaded again, the apostrophe stays part "
+    "of the text."
+)
 template_buttons()

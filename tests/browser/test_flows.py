@@ -147,7 +147,7 @@ def test_events_download_matches_the_filtered_table(page, app_url, open_app):
         button.get_by_role("button").click()
     download = download_info.value
     assert download.suggested_filename == "events.csv"
-    with open(download.path(), encoding="utf-8", newline="") as handle:
+    with open(download.path(), encoding="utf-8-sig", newline="") as handle:  # CSVs carry a byte-order mark
         reader = csv.DictReader(handle)
         rows = list(reader)
         header = reader.fieldnames or []

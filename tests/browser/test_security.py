@@ -85,7 +85,7 @@ def test_a_javascript_url_is_rejected_by_validation(page, app_url, open_app):
     upload_files(page, hostile_files(source_url="javascript:alert(1)"))
     error = page.get_by_test_id("stAlertContentError")
     expect(error).to_contain_text("The upload did not pass validation: 1 problem(s)", timeout=TIMEOUT_MS)
-    expect(page.get_by_test_id("stCode")).to_have_text(
+    expect(page.get_by_test_id("stCode").first).to_have_text(
         "sources.csv:2:url: 'javascript:alert(1)' "
         "must be an http(s) URL with a host, and spaces, quotes, brackets and parentheses written as %20, %27, %28…"
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import io
+import json
 import zipfile
 
 import pandas as pd
@@ -10,7 +12,7 @@ import pytest
 from uploads import as_zip, fixture_files
 
 from monitor import DataValidationError, bundle, data_dir, load_dataset, load_tables
-from monitor.bundle import dataset_to_zip, files_from_upload, table_file_name, template_csv
+from monitor.bundle import DATASET_ZIP_EXTRAS, dataset_to_zip, files_from_upload, table_file_name, template_csv
 from monitor.loading import read_table
 from monitor.schema import TABLES
 
@@ -166,8 +168,9 @@ def test_a_zip_with_too_many_entries():
 @pytest.mark.parametrize("table", list(TABLES))
 def test_each_template_has_the_header_and_an_example_row_that_validate(table):
     spec = TABLES[table]
-    text = template_csv(table).decode("utf-8")
-    header, example, *rest = text.splitlines()
+    data = template_csv(table)
+    assert data.startswith(codecs.BOM_UTF8)  # Excel reads UTF-8 only with its byte-order mark
+    header, example, *rest = data.decode("utf-8-sig").splitlines()
     assert header == ",".join(spec.columns)
     assert example and not rest
     frame, problems = read_table(template_csv(table), spec)
@@ -190,8 +193,35 @@ def test_the_curated_dataset_survives_a_round_trip_through_its_zip():
 def test_the_zip_has_one_csv_per_table_with_lists_joined_and_iso_dates():
     curated = load_dataset(data_dir())
     with zipfile.ZipFile(io.BytesIO(dataset_to_zip(curated))) as archive:
-        assert archive.namelist() == [spec.file_name for spec in TABLES.values()]
-        events = pd.read_csv(archive.open("events.csv"), dtype=str, keep_default_na=False)
+        assert archive.namelist() == [spec.file_name for spec in TABLES.values()] + list(DATASET_ZIP_EXTRAS)
+        events = pd.read_csv(archive.open("events.csv"), dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert events["date_start"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
     assert events["actors"].str.contains(";").any()
     assert list(events.columns) == TABLES["events"].columns
+
+
+def test_the_zip_carries_its_descriptor_changelog_and_licence():
+    curated = load_dataset(data_dir())
+    changelog = (data_dir() / "CHANGELOG.md").read_text(encoding="utf-8")
+    with zipfile.ZipFile(io.BytesIO(dataset_to_zip(curated))) as archive:  # the folder's release: its changelog
+        descriptor = json.loads(archive.read("datapackage.json"))
+        assert archive.read("CHANGELOG.md").decode("utf-8") == changelog
+        licence = archive.read("LICENSE").decode("utf-8")
+    assert descriptor["version"] == curated.version != "unversioned"
+    assert [resource["path"] for resource in descriptor["resources"]] == [spec.file_name for spec in TABLES.values()]
+    assert descriptor["licenses"][0]["name"] == "CC-BY-4.0"
+    assert "CC BY 4.0" in licence and f"dataset version {curated.version}" in licence
+
+
+def test_an_upload_zip_without_a_changelog_file_gets_its_newest_changes():
+    dataset = load_tables(fixture_files(), version="your upload", changes="- one row fixed")
+    with zipfile.ZipFile(io.BytesIO(dataset_to_zip(dataset))) as archive:
+        assert "## your upload" in archive.read("CHANGELOG.md").decode("utf-8")
+        assert "- one row fixed" in archive.read("CHANGELOG.md").decode("utf-8")
+
+
+def test_an_upload_zip_states_no_licence_for_the_uploaded_tables():
+    dataset = load_tables(fixture_files(), version="your upload")
+    with zipfile.ZipFile(io.BytesIO(dataset_to_zip(dataset))) as archive:
+        assert "licenses" not in json.loads(archive.read("datapackage.json"))
+        assert "no licence is stated" in archive.read("LICENSE").decode("utf-8")

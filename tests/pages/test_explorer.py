@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ from apptest import open_page
 from benchmarks.generate import generate
 from components.render import PAGE_ROWS
 from monitor import load_dataset
+from monitor.explorer import CLAIM_COLUMNS, column_names
+from monitor.schema import TABLES
 
 
 @pytest.fixture(scope="module")
@@ -49,3 +52,16 @@ def test_search_narrows_the_pages(large_folder, monkeypatch):
     table = events_table(app)
     assert 0 < len(table) < PAGE_ROWS and table["title"].str.startswith("Treaty event").all()
     assert not [widget for widget in app.number_input if widget.key == "events_page"]
+
+
+def test_readable_columns_come_first_with_the_schemas_help_and_ids_last():
+    app = open_page("pages/explorer.py")
+    assert not app.exception, app.exception
+    claims_table = app.dataframe[0]
+    order = list(claims_table.proto.column_order)
+    assert order == column_names(CLAIM_COLUMNS)
+    assert order[:2] == ["as_of", "figure"] and order[-1] == "place_id"
+    config = json.loads(claims_table.proto.columns)
+    assert config["as_of"]["help"] == TABLES["claims"].schema.columns["as_of"].description
+    assert config["claimant_name"]["label"] == "Claimant"
+    assert "dataset_version" not in order and "licence" not in order  # for downloads only
