@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.chart_export import map_alt, show_vega
 from components.maps import INSET_BBOX, REGION_BBOX, inside, map_chart
 from components.render import current_view, empty_state, escape, page_of
 from components.selection import select_place, selected_event, selected_place, show_in_url
@@ -51,7 +52,7 @@ with map_tab:
         title="Eastern Europe to the Pacific (dashed box: the inset below)",
     )
     # The spec is a plain dict; the basemap is loaded by URL from static/, so a rerun sends only the places.
-    st.vega_lite_chart(spec=main_map, on_select="rerun", key="map", width="stretch")
+    show_vega(main_map, dataset, on_select="rerun", key="map", alt=map_alt(main_map, places, flows))
     elsewhere = places.loc[~inside(places, REGION_BBOX)]
     if not elsewhere.empty:
         st.caption(
@@ -68,7 +69,7 @@ with map_tab:
             height=440,
             title="Korean peninsula and Russian Far East",
         )
-        st.vega_lite_chart(spec=inset_map, on_select="rerun", key="inset", width="stretch")
+        show_vega(inset_map, dataset, on_select="rerun", key="inset", alt=map_alt(inset_map, places, flows))
 with table_tab:
     st.dataframe(
         page_of(places, "places_page", "places")[

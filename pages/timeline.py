@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.chart_export import show_plotly
 from components.charts import TIMELINE_MAX_EVENTS, timeline_counts_figure, timeline_figure
 from components.render import current_view, empty_state, escape, render_event_detail
 from components.selection import EVENT_KEY, select_event, select_place, selected_place, show_in_url
@@ -74,23 +75,23 @@ chart_tab, table_tab = st.tabs(["Chart", "Table"])
 with chart_tab:
     if events is None:
         chosen = shown.loc[(shown["event_id"] == selected).to_numpy()] if selected else shown.iloc[0:0]
-        st.plotly_chart(
+        show_plotly(
             timeline_counts_figure(
                 shown_keys(dataset, shown), highlight=chosen["date_start"].iloc[0] if len(chosen) else None
             ),
+            dataset,
             key="timeline_counts",
-            width="stretch",
-            config={"displaylogo": False},
+            title="Events by actor and category",
         )
         selection = None
     else:
-        selection = st.plotly_chart(
+        selection = show_plotly(
             timeline_figure(events, event_lanes(dataset, shown), highlight=selected),
+            dataset,
             on_select="rerun",
             selection_mode="points",
             key="timeline_chart",
-            width="stretch",
-            config={"displaylogo": False},
+            title="Events by actor and category",
         )
 with table_tab:
     if len(listed) < total:
