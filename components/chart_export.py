@@ -75,7 +75,9 @@ def framed_figure(figure: go.Figure, title: str, sources: list[str]) -> go.Figur
     figure grows by the room they take, so its plot keeps its height."""
     layout = figure.layout.to_plotly_json()
     lines = [plotly_text(line) for line in title_lines(title)]
-    small = [f"<span style='font-size:{SOURCE_SIZE}px'>{plotly_text(line)}</span>" for line in sources]
+    small = [
+        f"<span style='font-size:{SOURCE_SIZE}px;font-weight:normal'>{plotly_text(line)}</span>" for line in sources
+    ]
     old_title = layout.get("title") or {}
     had_title = bool(old_title.get("text"))
     extra = TITLE_LINE_PX * (len(lines) - (1 if had_title else 0)) + SOURCE_LINE_PX * len(sources) + 8
@@ -91,7 +93,7 @@ def framed_figure(figure: go.Figure, title: str, sources: list[str]) -> go.Figur
             "y": 1,
             "yanchor": "top",
             "yref": "container",
-            "pad": {"t": 8, "l": 4},
+            "pad": {"t": 14, "l": 4},
             "font": {"size": 16},
         },
         margin=margin,
@@ -99,6 +101,11 @@ def framed_figure(figure: go.Figure, title: str, sources: list[str]) -> go.Figur
         modebar={"orientation": "v"},
     )
     return go.Figure(data=figure.data, layout=layout, _validate=False)
+
+
+def _text_colour(theme: str) -> str:
+    """The text colour of .streamlit/config.toml's light or dark theme."""
+    return st.get_option(f"theme.{theme}.textColor") or ("#0E141B" if theme == "light" else "#E4E7EB")
 
 
 def framed_spec(spec: dict, title: str, sources: list[str]) -> dict:
@@ -112,10 +119,28 @@ def framed_spec(spec: dict, title: str, sources: list[str]) -> dict:
             "subtitle": sources,
             "anchor": "start",
             "subtitleFontSize": SOURCE_SIZE,
+            # Vega's default subtitle grey is unreadable on a dark page: the theme's text colour, chosen from the
+            # background Streamlit gives the chart (light or dark theme).
+            "subtitleColor": {
+                "expr": f"luminance(background) > 0.4 ? '{_text_colour('light')}' : '{_text_colour('dark')}'"
+            },
             "subtitlePadding": 4,
         },
         "usermeta": usermeta,
+        **({"layer": [_unnamed_marks(layer) for layer in spec["layer"]]} if "layer" in spec else {}),
+        **({"mark": _unnamed_marks(spec)["mark"]} if "mark" in spec else {}),
     }
+
+
+def _unnamed_marks(layer: dict) -> dict:
+    """A layer whose marks are hidden from screen readers: the chart's text alternative names it as a whole, and
+    Vega's unnamed mark groups (role graphics-symbol) would each read as an image with no name."""
+    if "layer" in layer:
+        return {**layer, "layer": [_unnamed_marks(inner) for inner in layer["layer"]]}
+    mark = layer.get("mark")
+    if mark is None:
+        return layer
+    return {**layer, "mark": {**(mark if isinstance(mark, dict) else {"type": mark}), "aria": False}}
 
 
 def figure_title(figure: go.Figure) -> str:
