@@ -84,20 +84,22 @@ def framed_figure(figure: go.Figure, title: str, sources: list[str]) -> go.Figur
     margin = dict(layout.get("margin") or {})
     top = margin.get("t", 80)
     margin["t"] = top + extra + (0 if had_title else 12)
+    height = (layout.get("height") or 450) + margin["t"] - top
     layout.update(
         title={
             "text": "<br>".join(lines + small),
             "x": 0,
             "xanchor": "left",
             "xref": "container",
-            "y": 1,
+            # A few pixels below the top: at y=1 Plotly cuts the first line's ascenders.
+            "y": 1 - 8 / height,
             "yanchor": "top",
             "yref": "container",
             "pad": {"t": 14, "l": 4},
             "font": {"size": 16},
         },
         margin=margin,
-        height=(layout.get("height") or 450) + margin["t"] - top,
+        height=height,
         modebar={"orientation": "v"},
     )
     return go.Figure(data=figure.data, layout=layout, _validate=False)
