@@ -240,7 +240,10 @@ _SAVE_JS = """
 export default function (component) {
   const { data, parentElement } = component;
   const group = parentElement.querySelector(".save");
-  const chart = () => document.querySelector(".st-key-" + CSS.escape(data.key));
+  // The chart is the element drawn just before these buttons (a Vega chart without a selection has no key class).
+  const chart = () =>
+    document.querySelector(".st-key-" + CSS.escape(data.key)) ||
+    document.querySelector(".st-key-" + CSS.escape(data.key + "-save"))?.previousElementSibling;
   const fileName = (format) => data.stem + "." + format;
   group.setAttribute("aria-label", "Save the chart " + data.title);
   const download = (href, name) => {
