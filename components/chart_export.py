@@ -30,11 +30,14 @@ TITLE_WIDTH = 44
 TITLE_LINE_PX = 22
 SOURCE_SIZE = 11
 SOURCE_LINE_PX = 15
-# The modebar stands on the right edge, so it never covers a title that starts at the left.
+# The modebar stands upright at the top right, in the margin the title block makes, so it covers neither the
+# left-aligned title nor the plot; four buttons fit there (dragging still zooms or pans, a double-click resets).
 PLOTLY_CONFIG = {
     "displaylogo": False,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    "modeBarButtons": [["toImage", "zoomIn2d", "zoomOut2d", "resetScale2d"]],
 }
+# The title block is at least this tall, so the upright modebar ends above the plot.
+MODEBAR_PX = 112
 
 
 def data_cutoff(dataset: Dataset) -> pd.Timestamp | None:
@@ -83,7 +86,7 @@ def framed_figure(figure: go.Figure, title: str, sources: list[str]) -> go.Figur
     extra = TITLE_LINE_PX * (len(lines) - (1 if had_title else 0)) + SOURCE_LINE_PX * len(sources) + 8
     margin = dict(layout.get("margin") or {})
     top = margin.get("t", 80)
-    margin["t"] = top + extra + (0 if had_title else 12)
+    margin["t"] = max(top + extra + (0 if had_title else 12), MODEBAR_PX)
     height = (layout.get("height") or 450) + margin["t"] - top
     layout.update(
         title={
