@@ -155,14 +155,17 @@ def figure_title(figure: go.Figure) -> str:
 
 
 def figure_alt(figure: go.Figure, title: str) -> str:
-    """A short text alternative: the title, and what the chart draws (its legend's entries)."""
+    """A short text alternative: the title, and what the chart draws (its legend's entries, else its rows)."""
     names = list(
         dict.fromkeys(str(trace.name) for trace in figure.data if trace.name and trace.showlegend is not False)
     )
+    kind = "Legend"
+    if not names:
+        names, kind = [str(name) for name in (figure.layout.yaxis.categoryarray or ())], "Rows"
     if not names:
         return f"Chart: {title}."
     shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
-    return f"Chart: {title}. It draws {len(names)} series: {shown}."
+    return f"Chart: {title}. {kind} ({len(names)}): {shown}."
 
 
 def file_stem(title: str) -> str:

@@ -61,3 +61,12 @@ def test_the_map_saves_as_png_and_svg_with_its_source_line(page: Page, app_url: 
     box = chart.bounding_box()
     width, height = png_size(png)
     assert abs(width - 2 * box["width"]) <= 4 and abs(height - 2 * box["height"]) <= 4, (width, height, box)
+
+
+def test_the_story_map_saves_though_it_has_no_key_class(page: Page, app_url: str, open_app, tmp_path: Path) -> None:
+    open_app(page, f"{app_url}/story?step=16")
+    page.get_by_role("tab", name="Map").click()
+    page.get_by_role("tabpanel").locator("svg g.mark-symbol path").first.wait_for(state="attached", timeout=TIMEOUT_MS)
+    svg = save(page, "story_map", "svg", tmp_path)
+    text = svg.read_text(encoding="utf-8")
+    assert "Where it happened: Seoul" in text and SOURCE in text

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from components.chart_export import (
     data_cutoff,
+    figure_alt,
     file_stem,
     framed_figure,
     framed_spec,
@@ -75,3 +76,13 @@ def test_the_story_map_is_framed_on_the_place():
     assert east - west <= 14
     far = pd.DataFrame({"lon": [-77.0], "lat": [38.9], "name": ["Washington"]})
     assert around_place(far) == (20.0, 30.0, 150.0, 72.0)
+
+
+def test_a_chart_text_alternative_says_what_it_draws():
+    claims = claims_with_claimants(DATASET, DATASET.claims.loc[DATASET.claims["metric"] == "troops_deployed"].head(2))
+    figure = comparison_figure(claims, "Troops deployed")
+    alt = figure_alt(figure, "Troops deployed")
+    assert alt.startswith("Chart: Troops deployed. Rows (2): ")
+    assert all(name in alt for name in claims["claimant_name"])
+    lines = go.Figure(data=[{"type": "scatter", "name": "A"}, {"type": "scatter", "name": "B", "showlegend": False}])
+    assert figure_alt(lines, "T") == "Chart: T. Legend (1): A."
