@@ -73,3 +73,18 @@ def test_a_phone_sees_every_page_without_sideways_scroll_or_clipped_titles(
         phone_page(page)
     finally:
         context.close()
+
+
+def test_a_phone_reaches_the_filters_from_a_labelled_control(browser: Browser, app_url: str) -> None:
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{app_url}/timeline")
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+        page.get_by_role("button", name="Expand sidebar").click()
+        filters = page.get_by_test_id("stSidebar").get_by_role("combobox", name="Event categories")
+        filters.wait_for(state="visible", timeout=TIMEOUT_MS)
+        box = filters.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], "the filter is off screen"
+    finally:
+        context.close()
