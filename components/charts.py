@@ -376,7 +376,9 @@ SCOPE_DASHES = {
     "partial": "longdash",
     "rate": "longdashdot",
 }
-SELECTED_COLOUR = "#1F2933"
+# The selected event's line: a neutral slate that no claimant has, seen on both themes (4.5:1 on white, 4:1 on the
+# dark background; the near-black it replaces vanished in dark mode).
+SELECTED_COLOUR = "#6B7785"
 _SCOPE_ORDER = {scope: number for number, scope in enumerate(SCOPE_DASHES)}
 PARTY_MARK = " ◆"
 
@@ -486,7 +488,8 @@ def _marked_label(marked: tuple[pd.Timestamp, str], window: tuple[pd.Timestamp, 
         "yanchor": "bottom",
         "showarrow": False,
         "text": f"selected: {marked[1]}",
-        "font": {"size": 11, "color": SELECTED_COLOUR},
+        # Dark text on its own light chip, readable on both themes.
+        "font": {"size": 11, "color": "#1F2933"},
         "bgcolor": "rgba(255,255,255,0.85)",
     }
 

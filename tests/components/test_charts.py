@@ -14,6 +14,7 @@ from components.charts import (
     FIGURES_MAX_CLAIMS,
     MILESTONE_MIN_GAP,
     QUALIFIER_SYMBOLS,
+    SELECTED_COLOUR,
     claimant_colours,
     comparison_figure,
     figures_figure,
@@ -266,6 +267,6 @@ def _luminance(colour: str) -> float:
 def test_chart_colours_stand_out_on_the_dark_theme():
     config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     dark = _luminance(config["theme"]["dark"]["backgroundColor"])
-    for colour in [*CLAIMANT_COLOURS, *CATEGORY_COLOURS.values()]:
+    for colour in [*CLAIMANT_COLOURS, *CATEGORY_COLOURS.values(), SELECTED_COLOUR]:
         # WCAG 1.4.11: marks and lines at 3:1 against the background.
         assert (_luminance(colour) + 0.05) / (dark + 0.05) >= 3, colour
