@@ -4,7 +4,7 @@ no chart title is clipped or covered by the chart's toolbar."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from components.page_registry import PAGES
 
@@ -84,6 +84,7 @@ def test_a_phone_reaches_the_filters_from_a_labelled_control(browser: Browser, a
         page.get_by_role("button", name="Expand sidebar").click()
         filters = page.get_by_test_id("stSidebar").get_by_role("combobox", name="Event categories")
         filters.wait_for(state="visible", timeout=TIMEOUT_MS)
+        expect(filters).to_be_in_viewport(timeout=TIMEOUT_MS)  # once the sidebar has slid in
         box = filters.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], "the filter is off screen"
     finally:

@@ -36,7 +36,10 @@ def test_fast_keys_leave_the_url_on_the_step_shown(page: Page, app_url: str, ope
     page.wait_for_timeout(1000)
     target.focus()
     for _ in range(14):
-        page.keyboard.press("ArrowRight" if control == "slider" else "Enter")
+        if control == "slider":
+            page.keyboard.press("ArrowRight")
+        else:
+            target.click(no_wait_after=True)  # as fast as a reader can click
     shown = settled_step(page)
     assert shown > 1
     assert url_step(page) == shown, f"the page shows step {shown}, the link names {url_step(page)}"
