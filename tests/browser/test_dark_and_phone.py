@@ -89,3 +89,20 @@ def test_a_phone_reaches_the_filters_from_a_labelled_control(browser: Browser, a
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], "the filter is off screen"
     finally:
         context.close()
+
+
+def test_the_settings_menu_lets_a_reader_choose_the_theme(page: Page, app_url: str, open_app) -> None:
+    open_app(page, app_url)
+    page.get_by_role("button", name="Main menu").click()
+    menu = page.get_by_role("menu", name="Main menu")
+    for choice in ("System", "Light", "Dark"):
+        expect(menu.get_by_role("menuitemradio", name=choice)).to_be_visible()
+    # It follows the system until the reader chooses.
+    expect(menu.get_by_role("menuitemradio", name="System")).to_be_checked()
+    menu.get_by_role("menuitemradio", name="Dark").click()
+    app = page.get_by_test_id("stApp")
+    page.wait_for_function(
+        "() => getComputedStyle(document.querySelector('[data-testid=stApp]')).backgroundColor === 'rgb(18, 22, 28)'",
+        timeout=TIMEOUT_MS,
+    )
+    assert luminance(app.evaluate("(el) => getComputedStyle(el).backgroundColor")) < 0.2
