@@ -25,12 +25,14 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
+from components.chart_export import show_vega
 from components.render import escape, page_of, render_event_detail
 from components.selection import new_click, select_event
 from monitor.config import PROJECT_ROOT
 from monitor.events import find_event, with_labels
 from monitor.filtering import View
 from monitor.labels import metric_label
+from monitor.loading import Dataset
 from monitor.places import events_at
 
 # The file lives under static/ so that Streamlit can serve it; data/basemap/countries.geojson links to it.
@@ -568,7 +570,7 @@ def ringed_place(picked: str | None, event: pd.Series | None) -> str | None:
     return event["place_id"] if event is not None and isinstance(event["place_id"], str) else None
 
 
-def render_maps(places: pd.DataFrame, flows: pd.DataFrame, ringed: str | None) -> None:
+def render_maps(dataset: Dataset, places: pd.DataFrame, flows: pd.DataFrame, ringed: str | None) -> None:
     """The Korean zoom beside the whole region (the zoom first, so a phone shows it without scrolling), and the
     places that lie outside both."""
     inset_column, main_column = st.columns([2, 3], gap="small")
@@ -576,7 +578,7 @@ def render_maps(places: pd.DataFrame, flows: pd.DataFrame, ringed: str | None) -
         inset = map_chart(
             places, flows, bbox=INSET_BBOX, selected_place=ringed, height=INSET_HEIGHT, title=INSET_TITLE, legend=True
         )
-        st.vega_lite_chart(spec=inset, on_select="rerun", key="inset", width="stretch")
+        show_vega(inset, dataset, on_select="rerun", key="inset", alt=inset["description"])
     with main_column:
         main = map_chart(
             places,
@@ -588,7 +590,7 @@ def render_maps(places: pd.DataFrame, flows: pd.DataFrame, ringed: str | None) -
             subtitle=MAIN_SUBTITLE,
         )
         # The basemap is loaded by URL from static/, so a rerun sends only the spec and the two small tables.
-        st.vega_lite_chart(spec=main, on_select="rerun", key="map", width="stretch")
+        show_vega(main, dataset, on_select="rerun", key="map", alt=main["description"])
     # The text alternative, on the page too: Vega keeps the spec's description to itself.
     st.caption(escape(main["description"]))
     elsewhere = places.loc[~inside(places, REGION_BBOX).to_numpy()]

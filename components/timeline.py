@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from components import charts
+from components.chart_export import show_plotly
 from components.render import escape, render_event_detail
 from components.selection import EVENT_KEY, select_event, select_place
 from monitor.aggregate import view_event_keys
@@ -50,22 +51,24 @@ def place_note(dataset: Dataset, place_id: str) -> None:
     clear.button("Show all places", on_click=select_place, args=(None,), icon=":material/close:", width="stretch")
 
 
+TIMELINE_TITLE = "Events by actor and category"
+
+
 def timeline_chart(
     dataset: Dataset, shown: pd.DataFrame, period: tuple[pd.Timestamp, pd.Timestamp], selected: str | None
 ) -> None:
     """The events ``shown`` (rows of a view) over ``period``: one clickable dot each, or counts per lane and
     period when there are too many; ``selected`` (an event_id) is ringed, or its date marked."""
-    config = {"displaylogo": False}
     if too_many_to_draw(len(shown)):
         chosen = shown.loc[(shown["event_id"] == selected).to_numpy(), "date_start"] if selected else []
         figure = charts.timeline_counts_figure(
             view_event_keys(dataset, shown), highlight=chosen.iloc[0] if len(chosen) else None
         )
-        st.plotly_chart(figure, key="timeline_counts", width="stretch", config=config)
+        show_plotly(figure, dataset, key="timeline_counts", title=TIMELINE_TITLE)
         return
     events = with_labels(dataset, shown).sort_values("date_start")
     figure = charts.timeline_figure(events, event_lanes(dataset, shown), highlight=selected, period=period)
-    st.plotly_chart(figure, on_select="rerun", selection_mode="points", key=CHART_KEY, width="stretch", config=config)
+    show_plotly(figure, dataset, on_select="rerun", selection_mode="points", key=CHART_KEY, title=TIMELINE_TITLE)
 
 
 def event_table(listed: pd.DataFrame, total: int) -> None:

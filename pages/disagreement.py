@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.chart_export import show_plotly
 from components.charts import claimant_colours, comparison_figure
 from components.claims import render_pair_verdict
 from components.filters import (
@@ -90,7 +91,7 @@ row = table.loc[chosen]
 members = claims.loc[claims["claim_id"].isin(row["claim_ids"])]
 title = f"{metric_label(row['metric'])}, {SCOPE_NOUNS[row['scope']]}: figures as of {row['date']:%-d %b %Y}"
 colours = claimant_colours(claimant_order(dataset, row["metric"]))
-st.plotly_chart(comparison_figure(members, title, colours), width="stretch", config={"displaylogo": False})
+show_plotly(comparison_figure(members, title, colours), dataset, key="comparison_chart")
 
 with st.expander("Compare any two figures"):
     st.caption("Pick two figures: the verdict says whether they can be compared and, if so, how they relate.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.chart_export import show_plotly
 from components.charts import FIGURES_MAX_CLAIMS, claimant_colours, figures_figure, milestone_key, qualifier_legend
 from components.claims import render_claims_table, render_headline
 from components.filters import (
@@ -62,9 +63,7 @@ milestones = event_details(dataset, key_events(view.events))  # a view's rows la
 event = selected_event(dataset)
 marked = (event["date_start"], event["title"]) if event is not None else None
 colours = claimant_colours(claimant_order(dataset, metric))
-st.plotly_chart(
-    figures_figure(claims, metric, milestones, marked, colours), width="stretch", config={"displaylogo": False}
-)
+show_plotly(figures_figure(claims, metric, milestones, marked, colours), dataset, key="figures_chart")
 if len(claims) > FIGURES_MAX_CLAIMS:
     st.caption(
         f"**{len(claims):,} claims are too many to draw one by one:** each square is a claimant's highest figure in "

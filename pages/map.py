@@ -35,7 +35,7 @@ ringed = ringed_place(picked, event)
 
 map_tab, table_tab = st.tabs(["Map", "Tables"])
 with map_tab:
-    render_maps(places, flows, ringed)
+    render_maps(dataset, places, flows, ringed)
     render_place_events(view, ringed, event)
 with table_tab:
     render_map_tables(places, flows)

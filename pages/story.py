@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.chart_export import map_alt, show_plotly, show_vega
 from components.charts import claimant_colours, figures_figure, timeline_figure
-from components.maps import INSET_BBOX, inside, map_chart
+from components.maps import map_chart
 from components.memo import built_for
 from components.render import current_view, escape, render_event_detail
 from components.selection import select_event
+from components.story_steps import around_place, show_step_in_url, step_in_url
 from monitor.claims import claimant_order, claims_with_claimants, movement_flows
 from monitor.compare import HEADLINE_SCOPES
 from monitor.events import event_lanes, key_events, place_event_counts, with_labels
@@ -23,6 +25,12 @@ if story.empty:
     st.stop()
 
 steps = [int(step) for step in story["step"]]
+# The URL's ?step= is written here, from the step shown, at the end of every run: a widget bound to the URL would
+# race the ?event= this page also writes (fast keys left the page on one step and the link on another). A ?step=
+# the page did not write itself (a shared link, the browser's back button) is taken as the step to show.
+linked = step_in_url(steps)
+if linked is not None:
+    st.session_state["step"] = linked
 if st.session_state.get("step") not in steps:
     st.session_state["step"] = steps[0]
 
@@ -53,7 +61,7 @@ forward.button(
     width="stretch",
     disabled=st.session_state["step"] == steps[-1],
 )
-picker.select_slider("Step", options=steps, key="step", bind="query-params")
+picker.select_slider("Step", options=steps, key="step")
 
 current = story.loc[story["step"] == st.session_state["step"]].iloc[0]
 
@@ -65,12 +73,13 @@ def build_step(event_id: str) -> dict[str, object]:
     events = with_labels(dataset, dataset.events.loc[dataset.events["event_id"].isin(story["event_id"])])
     event = events.loc[events["event_id"] == event_id].iloc[0]
     places = place_event_counts(dataset, dataset.events.loc[dataset.events["event_id"] == event_id])
-    chart = None
+    chart, chart_alt = None, ""
     if not places.empty:
         no_flows = movement_flows(dataset, dataset.claims.iloc[0:0])
-        zoomed = bool(inside(places, INSET_BBOX).all())
-        frame = {"bbox": INSET_BBOX, "title": "Korean peninsula and Russian Far East"} if zoomed else {}
-        chart = map_chart(places, no_flows, selected_place=event["place_id"], **frame)
+        # Framed on the step's place, so each step's map shows where it happened.
+        title = f"Where it happened: {places['name'].iloc[0]}"
+        chart = map_chart(places, no_flows, selected_place=event["place_id"], bbox=around_place(places), title=title)
+        chart_alt = map_alt(chart, places, no_flows)
     troops = dataset.claims.loc[dataset.claims["scope"].isin(list(HEADLINE_SCOPES))]
     claims = claims_with_claimants(dataset, troops.loc[troops["metric"] == "troops_deployed"])
     first_figure = claims["as_of"].min() if not claims.empty else None
@@ -78,6 +87,7 @@ def build_step(event_id: str) -> dict[str, object]:
         "event": event,
         "timeline": timeline_figure(events, event_lanes(dataset, events), highlight=event_id),
         "map": chart,
+        "map_alt": chart_alt,
         "first_figure": first_figure,
         "figures": figures_figure(
             claims,
@@ -92,21 +102,22 @@ def build_step(event_id: str) -> dict[str, object]:
 built = built_for(dataset, f"story-step:{current['event_id']}", lambda: build_step(current["event_id"]))
 event = built["event"]
 select_event(event["event_id"])
+show_step_in_url(int(current["step"]))
 
 st.markdown(f"#### Step {int(current['step'])} of {len(steps)} · {escape(event['when'])}")
 st.info(escape(current["narration"]), icon=":material/auto_stories:")
 
 timeline_tab, map_tab, figures_tab, detail_tab = st.tabs(["Timeline", "Map", "Figures", "Event and sources"])
 with timeline_tab:
-    st.plotly_chart(built["timeline"], width="stretch", key="story_timeline", config={"displaylogo": False})
+    show_plotly(built["timeline"], dataset, key="story_timeline", title="The story's key events by actor")
 with map_tab:
     if built["map"] is None:
         st.caption("This event has no single place on the map.")
     else:
-        st.vega_lite_chart(built["map"], width="stretch", key="story_map")
+        show_vega(built["map"], dataset, key="story_map", alt=built["map_alt"])
 with figures_tab:
     if built["first_figure"] is not None and event["date_start"] < built["first_figure"]:
         st.caption(f"The reported figures start in {built['first_figure']:%B %Y}; this step comes before them.")
-    st.plotly_chart(built["figures"], width="stretch", key="story_figures", config={"displaylogo": False})
+    show_plotly(built["figures"], dataset, key="story_figures")
 with detail_tab:
     render_event_detail(dataset, event)

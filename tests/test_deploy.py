@@ -48,7 +48,9 @@ def test_runtime_requirements_are_pinned_and_free_of_dev_tools():
 
 def test_streamlit_config_sets_the_theme_and_keeps_xsrf_protection():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
-    assert config["theme"]["base"] == "light" and config["theme"]["primaryColor"]
+    # Light and dark themes and no fixed base: the app follows the reader's system preference.
+    assert "base" not in config["theme"]
+    assert config["theme"]["light"]["primaryColor"] and config["theme"]["dark"]["primaryColor"]
     assert config["server"]["enableXsrfProtection"] is True
     assert config["server"]["maxUploadSize"] == 20
 

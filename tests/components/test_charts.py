@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import tomllib
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from components.charts import (
     CATEGORY_COLOURS,
+    CLAIMANT_COLOURS,
     FIGURES_MAX_CLAIMS,
     MILESTONE_MIN_GAP,
     MIN_BAND_SHARE,
     QUALIFIER_SYMBOLS,
+    SELECTED_COLOUR,
     claimant_colours,
     comparison_figure,
     dodge_levels,
@@ -25,6 +29,7 @@ from monitor import load_dataset
 from monitor.actors import lane_names as actor_lanes
 from monitor.aggregate import MAX_BINS, event_keys
 from monitor.claims import claims_with_claimants
+from monitor.config import PROJECT_ROOT
 from monitor.events import event_lanes, key_events, with_labels
 
 
@@ -341,3 +346,17 @@ def test_every_builder_makes_a_figure_plotly_itself_accepts(dataset):
     ]
     for figure in figures:
         go.Figure(figure.to_dict())  # raises on any property Plotly does not know or any bad value
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[position : position + 2], 16) / 255 for position in (1, 3, 5)]
+    linear = [value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4 for value in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_chart_colours_stand_out_on_the_dark_theme():
+    config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    dark = _luminance(config["theme"]["dark"]["backgroundColor"])
+    for colour in [*CLAIMANT_COLOURS, *CATEGORY_COLOURS.values(), SELECTED_COLOUR]:
+        # WCAG 1.4.11: marks and lines at 3:1 against the background.
+        assert (_luminance(colour) + 0.05) / (dark + 0.05) >= 3, colour
