@@ -21,7 +21,8 @@ ANCHOR = '<a href="http://127.0.0.1:9/n">linked</a>'
 BOLD = "<b>bold</b>"
 STYLED = '<span style="font-size:90px;cursor:url(http://127.0.0.1:9/c)">big</span>'
 BARE = "see https://evil.example/x or www.evil.example or a@evil.example"  # no commas: the files are CSV
-HOSTILE_MARKUP = (ANCHOR, BOLD, STYLED, "<span", "<a href")
+# The data's own markup (the charts' source line is a span of ours, so "<span" alone is no sign).
+HOSTILE_MARKUP = (ANCHOR, BOLD, STYLED, '<a href="http://127.0.0.1', '<span style="font-size:90px')
 # Every kind of name a chart draws: actors (timeline lanes, map), claimants (legends), places, titles, figures.
 REPLACED_BY_HOSTILE_TEXT = {
     "North Korea,": f"North Korea {ANCHOR},",

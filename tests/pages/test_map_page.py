@@ -44,10 +44,12 @@ def test_the_page_shows_the_korean_zoom_first_then_the_region_with_a_description
     app = open_page("pages/map.py")
     assert not app.exception
     specs = [json.loads(chart.proto.spec) for chart in app.get("vega_lite_chart")]
-    assert [spec["title"] if isinstance(spec["title"], str) else spec["title"]["text"] for spec in specs] == [
+    titles = [spec["title"] if isinstance(spec["title"], str) else spec["title"]["text"] for spec in specs]
+    assert [" ".join(title) if isinstance(title, list) else title for title in titles] == [
         "Korean peninsula and Russian Far East",
         "Eastern Europe to the Pacific",
     ]
+    assert specs[1]["title"]["subtitle"][0] == "Dashed box: the Korean zoom"  # its own subtitle, then the source
     assert all(spec["description"].startswith("Map: ") for spec in specs)
     assert "Pyongyang (" in specs[0]["description"] and "Moscow (" in specs[1]["description"]
     # The text alternative is on the page as well (Vega does not expose the spec's description).
