@@ -11,6 +11,7 @@ from components.filters import sidebar_filters
 from components.navigation import navigation
 from components.render import render_page_end, show_notices
 from components.selection import sync_from_url
+from components.style import apply_style
 from monitor import DataValidationError
 from monitor.filtering import apply_filters
 from monitor.process import configure_process
@@ -24,6 +25,7 @@ st.set_page_config(
 )
 
 pages = navigation()
+apply_style()
 
 loaded = current_dataset()
 if isinstance(loaded, DataValidationError):

@@ -42,11 +42,24 @@ HOSTILE = [
 ESCAPABLE = set(r"""\`*_{}[]()<>#+-.!|~$:&=""")
 
 
+# The one stylesheet (a keyboard focus ring) is the only HTML the app hands Streamlit: a constant, never data.
+STYLE_FILE = PROJECT_ROOT / "components" / "style.py"
+
+
 @pytest.mark.parametrize("path", APP_FILES, ids=lambda path: str(path.relative_to(PROJECT_ROOT)))
 def test_no_raw_html_is_ever_rendered(path):
     code = path.read_text(encoding="utf-8")
     assert "unsafe_allow_html" not in code
-    assert not re.search(r"\bst\.html\(|components\.v1|components\.html\(", code)
+    assert not re.search(r"components\.v1|components\.html\(", code)
+    if path != STYLE_FILE:
+        assert not re.search(r"\bst\.html\(", code)
+
+
+def test_the_one_stylesheet_is_a_constant_with_no_markup_but_style():
+    from components.style import FOCUS_STYLE
+
+    assert re.findall(r"\bst\.html\((.*?)\)", STYLE_FILE.read_text(encoding="utf-8")) == ["FOCUS_STYLE"]
+    assert re.fullmatch(r"<style>[^<>]*</style>", FOCUS_STYLE)
 
 
 @pytest.mark.parametrize("text", HOSTILE)

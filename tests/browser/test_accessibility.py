@@ -77,10 +77,6 @@ def test_every_chart_has_a_text_alternative(page: Page, app_url: str, open_app, 
         assert len(label) > 20, f"a chart with no useful text alternative: {label!r}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Streamlit's sidebar page links draw no focus ring (outline none); a stylesheet in app.py would add one",
-)
 def test_page_links_show_keyboard_focus(page: Page, app_url: str, open_app) -> None:
     open_app(page, app_url)
     link = page.get_by_test_id("stSidebarNav").get_by_role("link").nth(1)
