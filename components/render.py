@@ -19,7 +19,7 @@ from monitor.export import csv_bytes, json_bytes
 from monitor.filtering import EVENT_DETAIL_COLUMNS, View
 from monitor.labels import date_label
 from monitor.loading import Dataset
-from monitor.schema import is_web_url
+from monitor.schema import is_web_url, list_cells
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=])")
 
@@ -171,7 +171,7 @@ def with_lists_as_text(frame: pd.DataFrame) -> pd.DataFrame:
     """List columns as ';'-joined text, as in the CSV files: exports read back the same, and a table shows
     (and serialises) plain text instead of Arrow lists."""
     lists = [column for column in frame.columns if isinstance(frame[column].dtype, pd.ArrowDtype)]
-    joined = {column: [";".join(value) if value is not None else "" for value in frame[column]] for column in lists}
+    joined = {column: list_cells(frame[column]) for column in lists}
     return frame.assign(**joined) if joined else frame
 
 

@@ -23,7 +23,7 @@ from monitor.datapackage import descriptor_text, licence_text
 from monitor.errors import DataValidationError, Problem
 from monitor.export import csv_bytes
 from monitor.loading import Dataset
-from monitor.schema import LIST_SEPARATOR, TABLES, TableSpec
+from monitor.schema import TABLES, TableSpec, list_cells
 
 # Sizes in MB of 1,000,000 bytes. Streamlit's browser side refuses a file over server.maxUploadSize MB, with
 # 1 MB = 1,000,000 bytes (1,048,576 on Windows): .streamlit/config.toml holds the same number (tested), and the
@@ -196,7 +196,7 @@ def _as_text(values: pd.Series, kind: str) -> list[str]:
     if kind == "date":
         return [value.strftime("%Y-%m-%d") if not pd.isna(value) else "" for value in values]
     if kind == "list":
-        return [LIST_SEPARATOR.join(value) if isinstance(value, list | tuple) else "" for value in values]
+        return list_cells(values)
     if kind == "boolean":
         return ["" if pd.isna(value) else str(bool(value)).lower() for value in values]
     if kind in ("number", "integer"):

@@ -19,7 +19,7 @@ from monitor.events import with_labels
 from monitor.filtering import Filters, event_details, filter_claims, filter_events
 from monitor.labels import metric_label
 from monitor.loading import Dataset
-from monitor.schema import TABLES
+from monitor.schema import TABLES, list_cells
 from monitor.search import search_claims, search_events
 
 
@@ -107,10 +107,6 @@ def matching_events(dataset: Dataset, events: pd.DataFrame, query: str) -> tuple
     return events, np.argsort(events["date_start"].to_numpy(), kind="stable")
 
 
-def _lists_as_text(values: pd.Series) -> list[str]:
-    return [";".join(value) if value is not None else "" for value in values]
-
-
 def dressed_claims(dataset: Dataset, rows: pd.DataFrame) -> pd.DataFrame:
     """Claims in the explorer's columns, with their (first) source's title, kind and date and the dataset version
     and licence (the last two are for downloads; the table on screen leaves them out). Links are as recorded:
@@ -120,7 +116,7 @@ def dressed_claims(dataset: Dataset, rows: pd.DataFrame) -> pd.DataFrame:
     enriched = with_provenance(enriched, dataset, enriched["source_id"]).assign(
         url=enriched["source_id"].map(sources["url"]),
         metric_label=enriched["metric"].map(metric_label),
-        source_ids=_lists_as_text(enriched["source_ids"]),
+        source_ids=list_cells(enriched["source_ids"]),
     )
     return enriched[[*column_names(CLAIM_COLUMNS), *PROVENANCE_COLUMNS[3:]]]
 
@@ -132,8 +128,8 @@ def dressed_events(dataset: Dataset, rows: pd.DataFrame) -> pd.DataFrame:
     sources = dataset.indexed("sources")
     labelled = with_provenance(labelled, dataset, first).assign(
         first_source_url=sources["url"].reindex(first).to_numpy(),
-        actors=_lists_as_text(labelled["actors"]),
-        source_ids=_lists_as_text(labelled["source_ids"]),
+        actors=list_cells(labelled["actors"]),
+        source_ids=list_cells(labelled["source_ids"]),
     )
     return labelled[[*column_names(EVENT_COLUMNS), *PROVENANCE_COLUMNS[3:]]]
 

@@ -26,6 +26,16 @@ LAST_DATE = pd.Timestamp("2025-12-31")
 LIST_SEPARATOR = ";"
 # A list cell ("PRK;RUS") is parsed into an Arrow list: compact, and zero-copy from the cache file.
 LIST_DTYPE = pd.ArrowDtype(pyarrow.list_(pyarrow.string()))
+
+
+def list_cells(values: Iterable[object]) -> list[str]:
+    """A list column's cells as the CSV files write them ('PRK;RUS'; an empty cell for no list)."""
+    return [
+        "" if value is None or value is pd.NA or isinstance(value, float | str) else LIST_SEPARATOR.join(value)
+        for value in values
+    ]
+
+
 EXCERPT_MAX_CHARS = 200
 # Any other text cell (a title, a summary, notes, a URL): generous, but a runaway cell is an error, not a page.
 TEXT_MAX_CHARS = 10_000
