@@ -10,6 +10,7 @@ Nothing is fetched from the network.
 
 from __future__ import annotations
 
+import math
 import re
 import textwrap
 from typing import Any
@@ -38,6 +39,10 @@ PLOTLY_CONFIG = {
 }
 # The title block is at least this tall, so the upright modebar ends above the plot.
 MODEBAR_PX = 112
+# A legend above the plot: its title and entries take a line each this tall, two entries to a line on a phone.
+LEGEND_LINE_PX = 29
+LEGEND_PER_PHONE_LINE = 2
+PANEL_TITLE_PX = 24
 
 
 def data_cutoff(dataset: Dataset) -> pd.Timestamp | None:
@@ -105,6 +110,20 @@ def framed_figure(figure: go.Figure, title: str, sources: list[str]) -> go.Figur
         height=height,
         modebar={"orientation": "v"},
     )
+    legend = layout.get("legend") or {}
+    if legend.get("yanchor") == "bottom" and (legend.get("y") or 0) > 1:
+        # A legend above the plot would sit in the title block: it goes just under it, with room below for as
+        # many lines as a phone wraps it to and for the first panel's title (Plotly's automargin knows neither).
+        entries = sum(1 for trace in figure.data if trace.showlegend is not False and trace.name)
+        room = LEGEND_LINE_PX * (1 + math.ceil(entries / LEGEND_PER_PHONE_LINE)) + PANEL_TITLE_PX
+        layout["legend"] = {
+            **legend,
+            "yref": "container",
+            "y": 1 - (margin["t"] - 4) / (height + room),
+            "yanchor": "top",
+        }
+        layout["margin"] = {**margin, "t": margin["t"] + room}
+        layout["height"] = height + room
     return go.Figure(data=figure.data, layout=layout, _validate=False)
 
 

@@ -6,6 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.chart_export import (
+    LEGEND_LINE_PX,
+    TITLE_LINE_PX,
     data_cutoff,
     figure_alt,
     file_stem,
@@ -86,3 +88,18 @@ def test_a_chart_text_alternative_says_what_it_draws():
     assert all(name in alt for name in claims["claimant_name"])
     lines = go.Figure(data=[{"type": "scatter", "name": "A"}, {"type": "scatter", "name": "B", "showlegend": False}])
     assert figure_alt(lines, "T") == "Chart: T. Legend (1): A."
+
+
+def test_a_legend_above_the_plot_goes_under_the_title_block_with_room_for_a_phone():
+    figure = go.Figure(
+        data=[go.Scatter(x=[1], y=[1], name=name) for name in ("diplomacy", "treaty", "military", "economy")],
+        layout={"height": 600, "margin": {"t": 40}, "legend": {"orientation": "h", "y": 1.05, "yanchor": "bottom"}},
+    )
+    framed = framed_figure(figure, "Events by actor and category", ["Source: x", "data to y"])
+    legend, margin = framed.layout.legend, framed.layout.margin
+    assert legend.yref == "container" and legend.yanchor == "top"
+    title_block_px = (1 - legend.y) * framed.layout.height
+    # Under the title and its source lines, above the plot by the lines a phone wraps four entries to.
+    assert title_block_px >= 2 * TITLE_LINE_PX
+    assert margin.t - title_block_px >= 3 * LEGEND_LINE_PX
+    assert framed.layout.height - margin.t == 600 - 40  # the plot keeps its height
