@@ -69,6 +69,22 @@ CLAIM_TABLE_COLUMNS = [
 ]
 
 
+# The figures page lists at most this many claims, the newest first; the explorer page has them all.
+LISTED_CLAIMS = 500
+
+
+def render_listed_claims(dataset: Dataset, claims: pd.DataFrame) -> None:
+    """The claims by date, or the newest ``LISTED_CLAIMS`` of them with a pointer to the explorer."""
+    if len(claims) <= LISTED_CLAIMS:
+        render_claims_table(dataset, claims.sort_values("as_of"))
+        return
+    st.caption(
+        f"The {LISTED_CLAIMS:,} newest of {len(claims):,} claims. Narrow the filters to list fewer, or open the "
+        "**Claims and events explorer** page for every claim and the downloads."
+    )
+    render_claims_table(dataset, claims.nlargest(LISTED_CLAIMS, "as_of"))
+
+
 def render_claims_table(dataset: Dataset, claims: pd.DataFrame) -> None:
     """Every claim with its citation: when it describes and when it was said, who said it, where it was read."""
     sources = dataset.indexed("sources")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from components.chart_export import show_plotly
 from components.charts import FIGURES_MAX_CLAIMS, claimant_colours, figures_figure, milestone_key, qualifier_legend
-from components.claims import render_claims_table, render_headline
+from components.claims import render_headline, render_listed_claims
 from components.filters import (
     known_on_picker,
     metric_group_picker,
@@ -22,9 +22,6 @@ from monitor.compare import headline
 from monitor.events import key_events
 from monitor.filtering import event_details
 from monitor.labels import metric_label
-
-# The table lists at most this many claims, the newest first; the explorer page has them all.
-TABLE_ROWS = 500
 
 view = current_view()
 dataset = view.dataset
@@ -79,10 +76,4 @@ with st.expander("What the marker shapes mean"):
     st.dataframe(qualifier_legend(), hide_index=True)
 
 st.subheader("Every claim with its citation", anchor=False)
-listed = claims.sort_values("as_of") if len(claims) <= TABLE_ROWS else claims.nlargest(TABLE_ROWS, "as_of")
-if len(listed) < len(claims):
-    st.caption(
-        f"The {len(listed):,} newest of {len(claims):,} claims. Narrow the filters to list fewer, or open the "
-        "**Claims and events explorer** page for every claim and the downloads."
-    )
-render_claims_table(dataset, listed)
+render_listed_claims(dataset, claims)

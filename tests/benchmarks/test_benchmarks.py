@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from child_process import python_json
 
 from benchmarks.common import PROJECT_ROOT
 from benchmarks.generate import generate
@@ -35,16 +34,11 @@ def test_generated_data_at_1k_is_valid_and_in_proportion(tmp_path: Path):
 
 
 def _worker(*arguments: str) -> dict:
-    env = {**os.environ, "MONITOR_DATA_DIR": str(PROJECT_ROOT / "data")}
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.worker", *arguments, "--reruns", "5"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
+    return python_json(
+        ["-m", "benchmarks.worker", *arguments, "--reruns", "5"],
         timeout=120,
+        env={"MONITOR_DATA_DIR": str(PROJECT_ROOT / "data")},
     )
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 @pytest.mark.slow  # a benchmark subprocess per case

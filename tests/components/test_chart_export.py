@@ -103,3 +103,11 @@ def test_a_legend_above_the_plot_goes_under_the_title_block_with_room_for_a_phon
     assert title_block_px >= 2 * TITLE_LINE_PX
     assert margin.t - title_block_px >= 3 * LEGEND_LINE_PX
     assert framed.layout.height - margin.t == 600 - 40  # the plot keeps its height
+
+
+def test_a_framed_figure_is_one_plotly_itself_accepts():
+    """framed_figure skips Plotly's validation for speed (_validate=False); Plotly's own validator checks it here."""
+    claims = claims_with_claimants(DATASET, DATASET.claims)
+    for figure in (comparison_figure(claims, "title"), go.Figure(layout={"legend": {"y": 1.1, "yanchor": "bottom"}})):
+        framed = framed_figure(figure, "A title long enough to wrap onto a second line on a phone", ["Source: x"])
+        go.Figure(framed.to_dict())  # raises on any property Plotly does not know or any bad value

@@ -8,12 +8,11 @@ each kind costs above that process's idle state.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from child_process import python_json
 from uploads import as_zip, fixture_files, realistic_events
 
 from components.upload import validate_upload
@@ -146,15 +145,7 @@ def _peak_above_idle(tmp_path: Path, named_bytes: dict[str, bytes]) -> dict:
         path = tmp_path / name
         path.write_bytes(data)
         paths.append((name, str(path)))
-    completed = subprocess.run(
-        [sys.executable, "-c", _MEASURE, json.dumps(paths)],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=600,
-    )
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+    return python_json(["-c", _MEASURE, json.dumps(paths)], timeout=600)
 
 
 EXPECTED_VERDICTS = {
