@@ -51,7 +51,8 @@ if table.empty:
     st.stop()
 
 places = dataset.indexed("places")["name"]
-table = table.assign(place=table["place"].map(places).fillna(table["place"]))
+# A total has no place: a dash, not the table's grey "None" (which reads as a missing value).
+table = table.assign(place=table["place"].map(places).fillna(table["place"]).replace({"": "—", None: "—"}))
 differing = int((~table["consistent"]).sum())
 st.markdown(
     f"**{len(table):,} comparisons** at a date: figures **differ** in {differing:,}, are **consistent** in "
