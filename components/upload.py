@@ -22,6 +22,7 @@ from monitor.bundle import (
     files_from_upload,
     template_csv,
 )
+from monitor.files import read_folder_files
 from monitor.schema import TABLES
 from monitor.upload_memory import UploadRefusedError
 
@@ -56,9 +57,10 @@ def combine_with_curated(uploaded: dict[str, bytes]) -> tuple[dict[str, bytes | 
         }
         if spec.optional and refers_to & uploaded_names:
             continue
-        path = folder / spec.file_name
-        if path.is_file():
-            files[spec.file_name] = path.read_bytes()
+        # Read as the loader reads a folder: a link or special file swapped in is named, never followed or waited on.
+        data = read_folder_files(folder, [spec.file_name])[spec.file_name]
+        if data is not None:
+            files[spec.file_name] = data
             from_curated.append(spec.file_name)
     return files, from_curated
 

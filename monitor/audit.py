@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from monitor.claims import first_source
+from monitor.files import read_regular_text
 from monitor.loading import FIRST_DATA_ROW, Dataset
 
 _QUOTE_MARKS = str.maketrans(
@@ -81,7 +82,8 @@ def audit_excerpts(dataset: Dataset, texts_dir: str | Path) -> AuditResult:
     for item in checkable.itertuples(index=False):
         if item.text_ref not in texts:
             path = folder / item.text_ref
-            texts[item.text_ref] = normalise(path.read_text(encoding="utf-8")) if path.is_file() else None
+            text = read_regular_text(path)  # a text that is not UTF-8, or not a file, is named (CLI exit 2)
+            texts[item.text_ref] = normalise(text) if text is not None else None
         text = texts[item.text_ref]
         where = f"{item.file}:{item.row}:excerpt"
         if text is None:

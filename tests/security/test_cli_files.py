@@ -122,3 +122,12 @@ def test_a_changelog_that_is_not_utf8_stops_the_datapackage_commands(minimal_dir
         assert main([*command, str(minimal_dir)]) == CANNOT_READ
         one_error_line(capsys.readouterr().err, minimal_dir / "CHANGELOG.md", "is not UTF-8 (byte 0xff)")
     assert not (minimal_dir / "datapackage.json").exists()
+
+
+def test_a_source_text_that_is_not_utf8_ends_the_audit_with_one_line_and_exit_2(minimal_dir, tmp_path):
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "seed_a.txt").write_bytes(b"caf\xe9 over 11,000 troops")  # Latin-1, not UTF-8
+    completed = run_cli("audit", str(minimal_dir), "--texts", str(texts))
+    assert completed.returncode == CANNOT_READ
+    one_error_line(completed.stderr, texts / "seed_a.txt", "is not UTF-8 (byte 0xe9)")
