@@ -1,6 +1,6 @@
 """Synthetic data in the exact schema of ``monitor.schema``, at any size, for the benchmarks.
 
-    python -m benchmarks.generate --events 100000 --out benchmarks/results/data-100k [--seed 0]
+    python -m benchmarks.generate --events 100000 --out benchmarks/results/data-100k [--seed 0] [--text short]
 
 Writes all five CSV tables, a CHANGELOG.md and the datapackage.json rendered from the schema, so the
 folder validates (``python -m monitor validate DIR``) and the app reads it through ``MONITOR_DATA_DIR``.
@@ -8,6 +8,10 @@ Actors are the real ``data/actors.csv``; places are the real ``data/places.csv``
 thousand events (inside the map's region); claims are about N/10 and sources about N/20. Events spread over
 1953-2025 with 60 % of them in 2022-2025, mostly day-precise. Everything is vectorised (numpy, pandas):
 1M events take about ten seconds, most of it writing the CSV text.
+
+Text is realistic by default: titles, summaries, excerpts, notes and date bases are drawn from the curated
+tables' own cells, so their lengths and spread, and the share left empty, are ours (1M events is then about
+800 MB of CSV). ``--text short`` writes the earlier short synthetic text, which the tests use for speed.
 """
 
 from __future__ import annotations
@@ -418,13 +422,38 @@ def make_claims(
     return claims.assign(claim_id=_ids("cl-", len(claims)))
 
 
+TEXT_KINDS = ("realistic", "short")
+# The text columns drawn from the curated tables in realistic mode.
+REALISTIC_COLUMNS = {
+    "events": ("title", "summary", "excerpt", "notes"),
+    "claims": ("excerpt", "notes", "date_basis"),
+    "sources": ("title", "notes"),
+}
+
+
+def drawn_text(rng: np.random.Generator, table: str, column: str, count: int) -> np.ndarray:
+    """``count`` cells drawn from the curated ``table.column``: its filled cells, and as many empty ones as it has
+    (never empty when the schema requires the column)."""
+    cells = pd.read_csv(REAL_DATA / TABLES[table].file_name, dtype=str, keep_default_na=False)[column]
+    filled = cells.loc[cells.str.strip() != ""].to_numpy(dtype=object)
+    values = filled[rng.integers(0, len(filled), count)]
+    if TABLES[table].schema.columns[column].nullable:
+        values[rng.random(count) < 1 - len(filled) / len(cells)] = None
+    return values
+
+
+def with_realistic_text(rng: np.random.Generator, table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(**{column: drawn_text(rng, table, column, len(frame)) for column in REALISTIC_COLUMNS[table]})
+
+
 def _write(frame: pd.DataFrame, path: Path, columns: list[str]) -> None:
     """CSV as a spreadsheet writes it: quotes only where needed, empty cells for missing values."""
     frame[columns].to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
 
 
-def generate(events: int, out: str | Path, seed: int = 0) -> dict[str, int]:
-    """Write a complete, valid dataset with ``events`` events into ``out``; return the row counts."""
+def generate(events: int, out: str | Path, seed: int = 0, text: str = "realistic") -> dict[str, int]:
+    """Write a complete, valid dataset with ``events`` events into ``out``; return the row counts and the
+    size of its CSV files (``csv_bytes``). ``text`` is "realistic" (drawn from the curated tables) or "short"."""
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
@@ -438,6 +467,12 @@ def generate(events: int, out: str | Path, seed: int = 0) -> dict[str, int]:
     place_ids = places["place_id"].to_numpy(dtype=object)
     event_rows = make_events(rng, events, list(actors["actor_id"]), place_ids, source_ids)
     claim_rows = make_claims(rng, counts["claims"], actors, place_ids, sources)
+    if text == "realistic":
+        sources = with_realistic_text(rng, "sources", sources)
+        event_rows = with_realistic_text(rng, "events", event_rows)
+        claim_rows = with_realistic_text(rng, "claims", claim_rows)
+    elif text != "short":
+        raise ValueError(f"text must be one of {TEXT_KINDS}, not {text!r}")
     for name, frame in (("sources", sources), ("places", places), ("events", event_rows), ("claims", claim_rows)):
         _write(frame, folder / TABLES[name].file_name, TABLES[name].columns)
     (folder / "CHANGELOG.md").write_text(
@@ -453,6 +488,7 @@ def generate(events: int, out: str | Path, seed: int = 0) -> dict[str, int]:
         "sources": len(sources),
         "places": len(places),
         "actors": len(actors),
+        "csv_bytes": sum(path.stat().st_size for path in folder.glob("*.csv")),
     }
 
 
@@ -461,10 +497,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", required=True, type=parse_size, help="number of events (1000, 10k, 1M)")
     parser.add_argument("--out", required=True, type=Path, help="folder to write (created if missing)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--text", choices=TEXT_KINDS, default="realistic", help="text drawn from ours, or short")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    counts = generate(args.events, args.out, args.seed)
-    summary = ", ".join(f"{count} {name}" for name, count in counts.items())
+    counts = generate(args.events, args.out, args.seed, args.text)
+    csv_mb = counts.pop("csv_bytes") / 1e6
+    summary = ", ".join(f"{count} {name}" for name, count in counts.items()) + f" ({csv_mb:,.1f} MB of CSV)"
     print(f"wrote {args.out}: {summary} in {time.perf_counter() - started:.1f} s")
     return 0
 

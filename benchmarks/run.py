@@ -129,14 +129,20 @@ def _run_measured(command: list[str], env: dict[str, str]) -> tuple[int, str, fl
     )
 
 
-def data_folder(size: str, seed: int, env: dict[str, str]) -> tuple[Path, dict[str, object]]:
-    """The folder of a size, generated on first use (and reused while its marker matches)."""
+def csv_megabytes(folder: Path) -> float:
+    """The size of a data folder's CSV files, in MB (10^6 bytes): what a reader would upload or deploy."""
+    return round(sum(path.stat().st_size for path in folder.glob("*.csv")) / 1e6, 1)
+
+
+def data_folder(size: str, seed: int, env: dict[str, str], text: str = "realistic") -> tuple[Path, dict[str, object]]:
+    """The folder of a size, generated on first use (and reused while its marker matches), with its CSV size."""
     if size == SHIPPED:
-        return PROJECT_ROOT / "data", {"events": _count_rows(PROJECT_ROOT / "data" / "events.csv")}
+        folder = PROJECT_ROOT / "data"
+        return folder, {"events": _count_rows(folder / "events.csv"), "csv_mb": csv_megabytes(folder)}
     events = parse_size(size)
     folder = RESULTS / f"data-{size}"
     marker = folder / ".benchmark.json"
-    wanted = {"events": events, "seed": seed, "format": GENERATED_FORMAT}
+    wanted = {"events": events, "seed": seed, "text": text, "format": GENERATED_FORMAT}
     if marker.is_file() and (folder / "datapackage.json").is_file():
         recorded = json.loads(marker.read_text())
         if {key: recorded.get(key) for key in wanted} == wanted:
@@ -153,12 +159,19 @@ def data_folder(size: str, seed: int, env: dict[str, str]) -> tuple[Path, dict[s
             str(folder),
             "--seed",
             str(seed),
+            "--text",
+            text,
         ],
         env,
     )
     if code != 0:
         raise SystemExit(f"generating {size} failed:\n{output}")
-    info = {**wanted, "generate_s": round(seconds, 2), "generate_peak_mb": round(peak, 1)}
+    info = {
+        **wanted,
+        "generate_s": round(seconds, 2),
+        "generate_peak_mb": round(peak, 1),
+        "csv_mb": csv_megabytes(folder),
+    }
     marker.write_text(json.dumps(info))
     return folder, {**info, "reused": False}
 
@@ -364,6 +377,9 @@ def markdown_report(report: dict[str, object]) -> str:
     ]
     if validations:
         lines.append(f"- `python -m monitor validate` (wall, peak memory): {'; '.join(validations)}")
+    sizes = [f"{size}: {info['csv_mb']:,} MB" for size, info in data.items() if "csv_mb" in info]
+    if sizes:
+        lines.append(f"- CSV size of each folder: {'; '.join(sizes)}")
     return "\n".join(lines)
 
 
@@ -379,6 +395,9 @@ def main(argv: list[str] | None = None) -> int:
         "--no-validate", action="store_true", help="do not record python -m monitor validate (it still warms the cache)"
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--text", choices=("realistic", "short"), default="realistic", help="generated text: ours resampled, or short"
+    )
     parser.add_argument(
         "--timeout", type=float, default=1200, help="seconds allowed per worker (a page: first run and reruns)"
     )
@@ -407,6 +426,7 @@ def main(argv: list[str] | None = None) -> int:
             "pages": pages,
             "reruns": args.reruns,
             "seed": args.seed,
+            "text": args.text,
             "naive": not args.no_naive,
         },
         "data": {},
@@ -427,8 +447,9 @@ def main(argv: list[str] | None = None) -> int:
         out.write_text(json.dumps(report, indent=1, default=str))
 
     for size in sizes:
-        folder, info = data_folder(size.strip(), args.seed, env)
+        folder, info = data_folder(size.strip(), args.seed, env, args.text)
         data[size] = {**data.get(size, {}), **info, "dir": str(folder)}
+        print(f"[{size}] data: {info['events']:,} events, {info['csv_mb']:,} MB of CSV ({args.text} text)", flush=True)
         # Validating also writes the validated-table cache (monitor.cache) that the app reads, as a deployed
         # app's first load would: the page workers then measure the app, not the one-off validation.
         validation = validate_data(folder, env)

@@ -33,6 +33,22 @@ def test_generated_data_at_1k_is_valid_and_in_proportion(tmp_path: Path):
     assert validated.returncode == 0, validated.stderr
 
 
+def test_realistic_text_is_ours_in_length_and_spread_and_the_short_text_is_shorter(tmp_path: Path):
+    curated = load_dataset(PROJECT_ROOT / "data")
+    real_counts = generate(5_000, tmp_path / "real", seed=2)
+    short_counts = generate(5_000, tmp_path / "short", seed=2, text="short")
+    realistic = load_dataset(tmp_path / "real")
+    for table, column in (("events", "summary"), ("events", "title"), ("claims", "excerpt"), ("sources", "title")):
+        ours = curated.table(table)[column].dropna().str.len()
+        drawn = realistic.table(table)[column].dropna().str.len()
+        # Drawn from our own cells: the same median length, within sampling noise, and no cell longer than ours.
+        assert abs(drawn.median() - ours.median()) <= 0.15 * ours.median() + 5, (table, column)
+        assert drawn.max() <= ours.max()
+        share_empty = curated.table(table)[column].isna().mean()
+        assert abs(realistic.table(table)[column].isna().mean() - share_empty) < 0.05, (table, column)
+    assert short_counts["csv_bytes"] < real_counts["csv_bytes"]
+
+
 def _worker(*arguments: str) -> dict:
     return python_json(
         ["-m", "benchmarks.worker", *arguments, "--reruns", "5"],

@@ -18,7 +18,7 @@ from monitor.schema import TABLES
 @pytest.fixture(scope="module")
 def large_folder(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("explorer") / "data"
-    generate(1_200, folder, seed=5)
+    generate(1_200, folder, seed=5, text="short")  # titles the search test names
     return folder
 
 

@@ -42,7 +42,7 @@ def test_timeline_counts_events_above_the_threshold_and_keeps_the_selection(monk
 @pytest.fixture(scope="module")
 def thousand_events(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("large") / "data"
-    generate(1_200, folder, seed=3)
+    generate(1_200, folder, seed=3, text="short")
     return folder
 
 
