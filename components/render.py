@@ -13,6 +13,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from components.cite import render_record_citation, render_view_citation
 from components.navigation import leave_legacy_mode
+from monitor.changelog import summary_blocks
 from monitor.citation import footer_text
 from monitor.events import event_sources, find_event
 from monitor.export import csv_bytes, json_bytes
@@ -115,14 +116,12 @@ def render_event_detail(dataset: Dataset, event: pd.Series) -> None:
 
 def render_latest_changes(dataset: Dataset) -> None:
     """The newest changelog section: its summary on the page, every row-by-row change in a download."""
-    summary = dataset.latest_changes.split("\n### Every change", 1)[0]
     with st.expander(f"What changed in version {escape(dataset.version)} (from data/CHANGELOG.md)", expanded=True):
-        for line in summary.splitlines():
-            text = line.strip()
-            if text.startswith("#"):
-                st.markdown(f"**{escape(text.lstrip('#').strip())}**")
-            elif text:
-                st.markdown(escape(text.removeprefix("- ")))
+        for block in summary_blocks(dataset.latest_changes):
+            if block.kind == "heading":
+                st.markdown(f"**{escape(block.text)}**")
+            else:
+                st.markdown(("- " if block.kind == "item" else "") + escape(block.text))
         st.download_button(
             "Download every change, row by row (Markdown)",
             data=dataset.latest_changes.encode("utf-8"),

@@ -46,3 +46,30 @@ def readable_release(changelog: Path) -> tuple[Release, tuple[str, ...]]:
         return latest_release(changelog), ()
     except UnreadableFileError as error:
         return Release(NO_VERSION, ""), (f"{changelog.name} {error.reason}: its release notes are skipped",)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of a release's summary as a reader sees it: a heading, a list item or a paragraph."""
+
+    kind: str  # "heading", "item" or "paragraph"
+    text: str
+
+
+def summary_blocks(changes: str) -> list[Block]:
+    """A release's summary (the part before its row-by-row list) as blocks, each wrapped line joined to its block
+    and code marks dropped: the page shows prose, the download keeps the Markdown as written."""
+    blocks: list[Block] = []
+    for line in changes.split("\n### Every change", 1)[0].splitlines():
+        text = line.strip().replace("`", "")
+        if not text:
+            blocks.append(Block("break", ""))
+        elif text.startswith("#"):
+            blocks.append(Block("heading", text.lstrip("#").strip()))
+        elif text.startswith("- "):
+            blocks.append(Block("item", text[2:]))
+        elif blocks and blocks[-1].kind in ("item", "paragraph"):
+            blocks[-1] = Block(blocks[-1].kind, f"{blocks[-1].text} {text}")
+        else:
+            blocks.append(Block("paragraph", text))
+    return [block for block in blocks if block.kind != "break"]

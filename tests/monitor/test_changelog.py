@@ -18,3 +18,18 @@ def test_the_newest_heading_gives_the_version_and_its_section_the_changes(tmp_pa
 def test_no_changelog_means_no_version(tmp_path):
     release = latest_release(tmp_path / "absent.md")
     assert (release.version, release.changes) == (NO_VERSION, "")
+
+
+def test_a_summary_reads_as_headings_items_and_paragraphs_with_wrapped_lines_joined():
+    from monitor.changelog import Block, summary_blocks
+
+    changes = (
+        "A first paragraph wrapped\nonto a second line.\n\n### Sources\n\n- `id-1` url: `a` →\n  `b` (the same page).\n"
+        "- a second item\n\n### Every change, row by row\n\n- not shown"
+    )
+    assert summary_blocks(changes) == [
+        Block("paragraph", "A first paragraph wrapped onto a second line."),
+        Block("heading", "Sources"),
+        Block("item", "id-1 url: a → b (the same page)."),
+        Block("item", "a second item"),
+    ]
