@@ -728,17 +728,34 @@ def _marked_label(marked: tuple[pd.Timestamp, str], window: tuple[pd.Timestamp, 
 
 
 def _legend_name(claimant: str, interested: bool) -> str:
+    """A claimant as the legend and the comparison chart name it: escaped, ◆ for a party to the war."""
     return f"{plotly_text(claimant)}{PARTY_MARK}" if interested else plotly_text(claimant)
 
 
-def _marker_style(colour: str, symbol: object, interested: bool, size: int) -> dict:
-    """Markers in the claimant's colour, shaped by the wording; a party to the war gets a thicker outline."""
-    return {
-        "color": colour,
-        "size": size,
-        "symbol": symbol,
-        "line": {"width": 3 if interested else 1.5, "color": colour},
-    }
+@dataclass(frozen=True)
+class _Claimant:
+    """How one claimant's traces look: its colour, its legend entry, and a thicker outline for a party to the war."""
+
+    name: str
+    colour: str
+    interested: bool
+
+    def legend(self, shown: bool = True) -> dict:
+        """The trace's legend name and group."""
+        return {
+            "name": _legend_name(self.name, self.interested),
+            "legendgroup": plotly_text(self.name),
+            "showlegend": shown,
+        }
+
+    def markers(self, symbol: object, size: int) -> dict:
+        """Markers in the claimant's colour, shaped by the wording."""
+        line = {"width": 3 if self.interested else 1.5, "color": self.colour}
+        return {"color": self.colour, "size": size, "symbol": symbol, "line": line}
+
+    def range_bars(self, high: np.ndarray, below: np.ndarray) -> dict:
+        """A bar from each marker down to its low figure, with no cap: a cap would cross an open marker."""
+        return _range_bars(high, below, self.colour)
 
 
 def _range_bars(high: np.ndarray, below: np.ndarray, colour: str) -> dict:
@@ -759,20 +776,18 @@ def _revision_traces(rows: pd.DataFrame, colours: dict[str, str]) -> list[dict]:
     data: list[dict] = []
     for key, claimant_rows in rows.groupby("claimant_key", sort=False):
         first = claimant_rows.iloc[0]
-        colour = colours.get(key, CLAIMANT_COLOURS[0])
-        interested = bool(first["interested_party"])
+        claimant = _Claimant(
+            str(first["claimant_name"]), colours.get(key, CLAIMANT_COLOURS[0]), bool(first["interested_party"])
+        )
         scopes = sorted(claimant_rows.groupby("scope", observed=True), key=lambda item: _SCOPE_ORDER.get(item[0], 99))
         # The legend entry is drawn from the first trace: a claimant's totals (a solid line) when it has any.
         for number, (scope, scoped) in enumerate(scopes):
-            data.append(
-                _revision_trace(scoped, colour, interested, str(first["claimant_name"]), key, scope, number == 0)
-            )
+            data.append(_revision_trace(scoped, claimant, scope, in_legend=number == 0))
     return sorted(data, key=lambda trace: trace["legendgroup"].lower())
 
 
-def _revision_trace(
-    rows: pd.DataFrame, colour: str, interested: bool, name: str, key: str, scope: str, in_legend: bool
-) -> dict:
+def _revision_trace(rows: pd.DataFrame, claimant: _Claimant, scope: str, in_legend: bool) -> dict:
+    """One claimant's figures of one scope in date order, stepping from each to its next revision."""
     high = rows["value_high"].to_numpy(dtype=float)
     low = rows["value_low"].to_numpy(dtype=float)
     symbols = rows["qualifier"].map(QUALIFIER_SYMBOLS).fillna("circle").to_numpy(dtype=object)
@@ -782,12 +797,10 @@ def _revision_trace(
         "x": _plain(_epoch_ms(rows["as_of"].to_numpy(dtype="datetime64[ns]"))),
         "y": _plain(high),
         "mode": "lines+markers",
-        "line": {"color": colour, "width": 2, "dash": SCOPE_DASHES.get(scope, "solid"), "shape": "hv"},
-        "name": _legend_name(name, interested),
-        "legendgroup": plotly_text(name),
-        "showlegend": in_legend,
-        "marker": _marker_style(colour, _plain(symbols), interested, 12),
-        "error_y": _range_bars(high, np.where(low < high, high - low, 0.0), colour),
+        "line": {"color": claimant.colour, "width": 2, "dash": SCOPE_DASHES.get(scope, "solid"), "shape": "hv"},
+        **claimant.legend(shown=in_legend),
+        "marker": claimant.markers(_plain(symbols), 12),
+        "error_y": claimant.range_bars(high, np.where(low < high, high - low, 0.0)),
         "customdata": _plain(hover),
         "hovertemplate": (
             "<b>%{customdata[0]}</b> (%{customdata[2]}) as of %{x|%-d %b %Y}<br>%{customdata[1]}"
@@ -806,20 +819,19 @@ def _claim_range_traces(rows: pd.DataFrame, colours: dict[str, str]) -> tuple[li
     numbers = np.column_stack([ranges["claims"].to_numpy(dtype=float), ranges["lowest"].to_numpy(dtype=float)])
     labels = ranges["label"].to_numpy(dtype=object)
     data = []
-    for (key, claimant, interested), positions in sorted(
+    for (key, name, interested), positions in sorted(
         ranges.groupby(["claimant_key", "claimant_name", "interested_party"], sort=True).indices.items()
     ):
-        colour = colours.get(key, CLAIMANT_COLOURS[0])
+        claimant = _Claimant(str(name), colours.get(key, CLAIMANT_COLOURS[0]), bool(interested))
         data.append(
             {
                 "type": "scatter",
                 "x": _plain(middles[positions]),
                 "y": _plain(high[positions]),
                 "mode": "markers",
-                "name": _legend_name(claimant, interested),
-                "legendgroup": plotly_text(claimant),
-                "marker": _marker_style(colour, "square", interested, 8),
-                "error_y": _range_bars(high[positions], below[positions], colour),
+                **claimant.legend(),
+                "marker": claimant.markers("square", 8),
+                "error_y": claimant.range_bars(high[positions], below[positions]),
                 "text": list(labels[positions]),
                 "customdata": _plain(numbers[positions]),
                 "hovertemplate": (
@@ -947,7 +959,7 @@ def comparison_figure(rows: pd.DataFrame, title: str, colours: dict[str, str] | 
                 "x": [float(point)],
                 "y": [names[position]],
                 "mode": "markers",
-                "marker": _marker_style(colour, QUALIFIER_SYMBOLS.get(row.qualifier, "circle"), False, 14),
+                "marker": _Claimant("", colour, False).markers(QUALIFIER_SYMBOLS.get(row.qualifier, "circle"), 14),
                 "hovertemplate": hover,
                 "showlegend": False,
             }
