@@ -15,16 +15,15 @@ import re
 import textwrap
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 import streamlit.components.v2 as components_v2
 
 from components.charts import plotly_text
+from monitor.citation import DASHBOARD_NAME, data_cutoff, day_text
 from monitor.loading import Dataset
 
-PRODUCT = "DPRK–Russia Alignment Monitor"
 SOURCE_NOTE = "figures as reported by each claimant"
 # A title line longer than this is wrapped: Plotly and Vega never wrap, and a 390 px phone fits ~44 characters.
 TITLE_WIDTH = 44
@@ -45,24 +44,12 @@ LEGEND_PER_PHONE_LINE = 2
 PANEL_TITLE_PX = 24
 
 
-def data_cutoff(dataset: Dataset) -> pd.Timestamp | None:
-    """The newest date the data speaks of: the latest event start, figure date or report date."""
-
-    def newest() -> pd.Timestamp | None:
-        columns = [dataset.events["date_start"], dataset.claims["as_of"], dataset.claims["reported_on"]]
-        dates = np.concatenate([column.to_numpy(dtype="datetime64[ns]") for column in columns])
-        dates = dates[~np.isnat(dates)]
-        return pd.Timestamp(dates.max()) if len(dates) else None
-
-    return dataset.memo("chart_export:cutoff", newest)
-
-
 def source_lines(dataset: Dataset) -> list[str]:
     """The source line in three short lines (each fits a phone): product and version, cut-off, what the figures are."""
-    cutoff = data_cutoff(dataset)
+    cutoff = data_cutoff(dataset)  # the footer's and the citation's cut-off: one rule (monitor/citation.py)
     return [
-        f"Source: {PRODUCT} v{dataset.version},",
-        f"data to {cutoff:%-d %b %Y};" if cutoff is not None else "no dated rows;",
+        f"Source: {DASHBOARD_NAME} v{dataset.version},",
+        f"data to {day_text(cutoff)};" if cutoff is not None else "no dated rows;",
         SOURCE_NOTE,
     ]
 

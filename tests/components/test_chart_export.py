@@ -8,7 +8,6 @@ import plotly.graph_objects as go
 from components.chart_export import (
     LEGEND_LINE_PX,
     TITLE_LINE_PX,
-    data_cutoff,
     figure_alt,
     file_stem,
     framed_figure,
@@ -19,6 +18,7 @@ from components.chart_export import (
 )
 from components.charts import comparison_figure
 from components.story_steps import around_place
+from monitor.citation import footer_text
 from monitor.claims import claims_with_claimants
 from monitor.config import PROJECT_ROOT
 from monitor.loading import load_dataset
@@ -30,9 +30,11 @@ def test_the_source_line_names_version_and_cutoff():
     line = source_line(DATASET)
     assert line.startswith(f"Source: DPRK–Russia Alignment Monitor v{DATASET.version}, data to ")
     assert line.endswith("; figures as reported by each claimant")
-    newest = max(DATASET.events["date_start"].max(), DATASET.claims["as_of"].max(), DATASET.claims["reported_on"].max())
-    assert data_cutoff(DATASET) == newest
+    # The same cut-off as the footer and the citations (one rule: the latest day an event spans or a figure
+    # describes or was said on).
+    newest = max(DATASET.event_span_end.max(), DATASET.claims["as_of"].max(), DATASET.claims["reported_on"].max())
     assert f"{newest:%-d %b %Y}" in line
+    assert footer_text(DATASET).startswith(f"Data to {newest:%-d %b %Y} ·")
 
 
 def test_a_framed_figure_carries_title_and_source_and_keeps_its_plot_height():
