@@ -51,8 +51,7 @@ if table.empty:
     st.stop()
 
 places = dataset.indexed("places")["name"]
-# A total has no place: a dash, not the table's grey "None" (which reads as a missing value).
-table = table.assign(place=table["place"].map(places).fillna(table["place"]).replace({"": "—", None: "—"}))
+table = table.assign(place=table["place"].map(places).fillna(table["place"]))
 differing = int((~table["consistent"]).sum())
 st.markdown(
     f"**{len(table):,} comparisons** at a date: figures **differ** in {differing:,}, are **consistent** in "
@@ -60,7 +59,7 @@ st.markdown(
 )
 labels = {
     index: f"{row.date:%-d %b %Y} · {metric_label(row.metric)} · {SCOPE_NOUNS[row.scope]}"
-    + (f" in {row.place}" if isinstance(row.place, str) else "")
+    + (f" in {row.place}" if isinstance(row.place, str) and row.place else "")
     + f" · {row.relation}"
     for index, row in table.iterrows()
 }
@@ -68,6 +67,8 @@ shown = table.assign(
     figure=table["metric"].map(metric_label),
     scope=table["scope"].map(SCOPE_NOUNS),
     reports_and_origins=table["reports"].astype(str) + " reports, " + table["origins"].astype(str) + " origins",
+    # A total has no place: a dash, not the table's grey "None" (which reads as a missing value).
+    place=table["place"].replace({"": "—", None: "—"}),
 )
 st.dataframe(
     shown[["date", "figure", "scope", "place", "claimants", "reports_and_origins", "relation", "gap_pct", "who_says"]],

@@ -94,3 +94,11 @@ def test_a_header_only_claims_table_leaves_every_page_with_nothing_to_show(tmp_p
         assert not app.exception, (page, app.exception)
     figures = open_page("pages/figures.py")
     assert "Nothing to show" in markdown_text(figures)
+
+
+def test_a_total_reads_without_a_place_in_the_list_and_with_a_dash_in_the_table():
+    app = open_page("pages/disagreement.py")
+    (chooser,) = [widget for widget in app.selectbox if widget.key == "comparison"]
+    assert chooser.options and not [label for label in chooser.options if " in —" in label or " in  " in label]
+    table = app.dataframe[0].value
+    assert set(table.loc[table["scope"] == "total", "place"]) == {"—"}
