@@ -16,7 +16,8 @@ st.markdown(
     "Upload CSV files in the dashboard's schema: one table, several, or one zip of all of them. They are "
     "checked by the same rules as the curated data, and every page then shows them. **They stay in this "
     "browser session only**: kept in the server's memory (a file over 1 MB passes through a temporary file "
-    "while it arrives), never shown to anyone else, gone when you close the tab. "
+    "while it arrives), never shown to anyone else, dropped about two minutes after you close the tab (the "
+    "time Streamlit keeps a session for a reconnection). "
     "Tables you do not upload come from the curated dataset, so their ids must match it."
 )
 show_upload_status(view.dataset)
