@@ -25,7 +25,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, Response
+from playwright.sync_api import ConsoleMessage, Download, Locator, Page, Response
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 CHROMIUM = Path("/usr/bin/chromium")
 BROWSER_TESTS = Path(__file__).resolve().parent
@@ -171,6 +172,35 @@ def open_app(page: Page, url: str) -> None:
     # Charts and tables draw after the script finishes: tests wait for their own marks; this only lets
     # the last frame land.
     page.wait_for_timeout(200)
+
+
+DEFERRED_DOWNLOAD_WAIT_MS = 15_000
+
+
+def download_deferred(page: Page, button: Locator) -> Download:
+    """Click a download button whose data is built on click (``st.download_button`` given a callable) and
+    return the download.
+
+    Streamlit gives such a button a new placeholder id on every run and revokes the old one; a click that
+    still holds the old id "fails until the browser receives the new delta" (MediaFileManager.remove_deferred).
+    So the click waits for the run to finish, and a click that started no download is made once more after
+    the page settles, as a reader would; a second miss fails the test."""
+    page.wait_for_selector(SCRIPT_DONE, timeout=LOAD_TIMEOUT_MS)
+    try:
+        with page.expect_download(timeout=DEFERRED_DOWNLOAD_WAIT_MS) as first_try:
+            button.click()
+        return first_try.value
+    except PlaywrightTimeoutError:
+        page.wait_for_selector(SCRIPT_DONE, timeout=LOAD_TIMEOUT_MS)
+        page.wait_for_timeout(500)
+    with page.expect_download(timeout=2 * DEFERRED_DOWNLOAD_WAIT_MS) as second_try:
+        button.click()
+    return second_try.value
+
+
+@pytest.fixture(name="download_deferred")
+def download_deferred_fixture() -> Callable[[Page, Locator], Download]:
+    return download_deferred
 
 
 @pytest.fixture(name="running_server")

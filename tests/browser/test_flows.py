@@ -131,7 +131,7 @@ def test_switching_pages_keeps_the_filters(page, app_url, open_app):
     )
 
 
-def test_events_download_matches_the_filtered_table(page, app_url, open_app):
+def test_events_download_matches_the_filtered_table(page, app_url, open_app, download_deferred):
     open_app(page, f"{app_url}/explorer?months=Jan+2024&months=Dec+2024")
     page.get_by_role("tab", name=re.compile(r"^Events \(\d+\)$")).click()
     button = page.get_by_test_id("stDownloadButton").filter(visible=True).filter(has_text="rows as CSV")
@@ -143,9 +143,7 @@ def test_events_download_matches_the_filtered_table(page, app_url, open_app):
     assert 0 < expected_rows < counts(page)[1]
     assert page.get_by_role("tab", name=f"Events ({expected_rows})").count() == 1
 
-    with page.expect_download() as download_info:
-        button.get_by_role("button").click()
-    download = download_info.value
+    download = download_deferred(page, button.get_by_role("button"))
     assert download.suggested_filename == "events.csv"
     with open(download.path(), encoding="utf-8-sig", newline="") as handle:  # CSVs carry a byte-order mark
         reader = csv.DictReader(handle)
