@@ -26,8 +26,6 @@ import asyncio
 import contextlib
 import json
 import os
-import socket
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -41,6 +39,7 @@ from websockets.exceptions import WebSocketException
 
 from benchmarks.common import PROJECT_ROOT, RESULTS
 from components.page_registry import PAGES
+from deploy.behind_nginx import behind_nginx, free_ports, start_streamlit, stop, wait_healthy
 
 # The data pages by address ("" is the overview), in the order the sessions take them.
 LOAD_PAGES = [page.url_path for page in PAGES if page.shows_data]
@@ -185,6 +184,21 @@ class Session:
         return await self.run(timeout, widget_states=states)
 
 
+async def browse(url: str, page: str, periods: list[tuple[str, str]], timeout: float) -> tuple[list[str], list[str]]:
+    """One session that loads ``page`` and picks each period in turn: the summary caption after every run, and
+    the exceptions the page showed (for tests and a quick look at a deployment)."""
+    session = Session(url=url, page=page)
+    try:
+        await session.load(timeout)
+        summaries = [session.summary]
+        for period in periods:
+            await session.change_period(period, timeout)
+            summaries.append(session.summary)
+        return summaries, session.exceptions
+    finally:
+        await session.close()
+
+
 def percentile(values: list[float], share: float) -> float | None:
     """Nearest-rank percentile (p95 of 50 values is the 48th smallest); None for no values."""
     if not values:
@@ -298,55 +312,28 @@ async def run_level(url: str, sessions: int, changes: int, timeout: float, pids:
     }
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_healthy(base: str, deadline: float, process: subprocess.Popen[bytes] | None = None) -> None:
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode}")
-        with contextlib.suppress(OSError), urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
-            if answer.status == 200:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"{base} did not answer its health check in time")
-
-
 @contextlib.contextmanager
-def streamlit_server(data: Path | None, log: Path, timeout: float = 120) -> Iterator[tuple[str, int]]:
-    """A fresh ``streamlit run app.py`` on a free loopback port; yields (base URL, pid)."""
-    port = free_port()
+def streamlit_server(data: Path | None, log: Path, timeout: float = 120) -> Iterator[tuple[str, list[int], list[str]]]:
+    """A fresh ``streamlit run app.py`` on a free loopback port; yields its base URL, [pid] and [base URL]."""
+    (port,) = free_ports(1)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     if data is not None:
         env["MONITOR_DATA_DIR"] = str(data)
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(PROJECT_ROOT / "app.py"),
-        "--server.address=127.0.0.1",
-        f"--server.port={port}",
-        "--server.headless=true",
-        "--browser.gatherUsageStats=false",
-    ]
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("ab") as output:
-        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    process = start_streamlit(port, env, log)
     try:
-        wait_healthy(base, time.monotonic() + timeout, process)
-        yield base, process.pid
+        base = f"http://127.0.0.1:{port}"
+        wait_healthy(base, time.monotonic() + timeout, [process])
+        yield base, [process.pid], [base]
     finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop([process])
+
+
+@contextlib.contextmanager
+def nginx_servers(processes: int, data: Path | None) -> Iterator[tuple[str, list[int], list[str]]]:
+    """``processes`` fresh Streamlit processes behind nginx (deploy/behind_nginx.py); yields nginx's URL, the
+    processes' pids and their own URLs (each is warmed directly)."""
+    with behind_nginx(processes, port=0, data=data) as deployment:
+        yield deployment.url, list(deployment.app_pids), list(deployment.app_urls)
 
 
 async def warm_up(url: str, timeout: float) -> float:
@@ -359,15 +346,27 @@ async def warm_up(url: str, timeout: float) -> float:
 
 
 def measure(
-    levels: list[int], data: Path | None, url: str | None, pids: list[int], changes: int, timeout: float, log: Path
+    levels: list[int],
+    data: Path | None,
+    url: str | None,
+    pids: list[int],
+    changes: int,
+    timeout: float,
+    log: Path,
+    nginx: int = 0,
 ) -> list[dict[str, object]]:
+    """Each level on a fresh server (one process, or ``nginx`` processes behind nginx), or all on ``url``."""
     results = []
     for sessions in levels:
-        server = contextlib.nullcontext((url, None)) if url is not None else streamlit_server(data, log)
-        with server as (base, pid):
+        if url is not None:
+            server = contextlib.nullcontext((url, pids, [url]))
+        elif nginx:
+            server = nginx_servers(nginx, data)
+        else:
+            server = streamlit_server(data, log)
+        with server as (base, level_pids, warm_bases):
             stream = stream_url(base)
-            level_pids = pids if pid is None else [pid]
-            warm = asyncio.run(warm_up(stream, timeout))
+            warm = max(asyncio.run(warm_up(stream_url(each), timeout)) for each in warm_bases)
             row = asyncio.run(run_level(stream, sessions, changes, timeout, level_pids))
             row["warm_up_load_s"] = warm
             results.append(row)
@@ -408,6 +407,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=None, help="data folder (default: the shipped data/)")
     parser.add_argument("--url", default=None, help="a running server (loopback) instead of a fresh one per level")
     parser.add_argument("--pids", default="", help="with --url: the server processes whose memory and CPU to read")
+    parser.add_argument(
+        "--behind-nginx", type=int, default=0, metavar="N", help="N Streamlit processes behind nginx (sticky sessions)"
+    )
     parser.add_argument("--changes", type=int, default=3, help="period changes per session after its page load")
     parser.add_argument("--timeout", type=float, default=120, help="seconds allowed for one run (a load or change)")
     parser.add_argument("--out", type=Path, default=None, help="JSON file (default benchmarks/results/load-*.json)")
@@ -419,16 +421,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.url is not None:
         stream_url(args.url)  # refuses anything but loopback before a single connection
     label = "url" if args.url else (args.data.name if args.data else "shipped")
+    if args.behind_nginx and not args.url:
+        label += f"-nginx{args.behind_nginx}"
     out = args.out or RESULTS / f"load-{label}.json"
     from benchmarks.run import machine_info
 
     print(f"load test: {label}, levels {levels}, {args.changes} period changes per session", flush=True)
     print(HEADER, flush=True)
-    results = measure(levels, args.data, args.url, pids, args.changes, args.timeout, RESULTS / f"load-{label}.log")
+    log = RESULTS / f"load-{label}.log"
+    results = measure(levels, args.data, args.url, pids, args.changes, args.timeout, log, args.behind_nginx)
     report = {
         "machine": machine_info(),
         "data": str(args.data or PROJECT_ROOT / "data"),
         "url": args.url,
+        "behind_nginx": args.behind_nginx,
         "pages": LOAD_PAGES,
         "periods": PERIODS,
         "timeout_s": args.timeout,
