@@ -11,6 +11,7 @@ Three vocabularies meet here:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -61,6 +62,7 @@ def month_options(first: pd.Timestamp = FIRST_DATE, last: pd.Timestamp = LAST_DA
     return [str(month) for month in pd.period_range(first, last, freq="M")]
 
 
+@functools.cache  # the period slider formats all 876 months on every rerun; pandas' strftime takes ~20 µs each
 def month_label(month: str) -> str:
     """'2024-10' as a reader says it: 'Oct 2024'."""
     return pd.Period(month, freq="M").strftime(MONTH_FORMAT)
