@@ -6,10 +6,43 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from components.memo import shared_for
 from components.render import escape, link_column, with_safe_links
-from monitor.compare import HeadlineGroup, compare_pair
+from monitor.claims import chosen_claims
+from monitor.compare import HeadlineGroup, compare_pair, headline
+from monitor.filtering import View
 from monitor.labels import SCOPE_NOUNS, metric_label
 from monitor.loading import Dataset
+
+
+def claims_in_view(
+    view: View,
+    metrics: list[str] | tuple[str, ...],
+    scopes: list[str] | tuple[str, ...],
+    *,
+    parties: bool = True,
+    known: pd.Timestamp | None = None,
+    opinion: bool = True,
+) -> pd.DataFrame:
+    """``chosen_claims`` of the view, shared between sessions that look at the same filters and choices."""
+    key = ("chosen_claims", view.filters, tuple(metrics), tuple(scopes), parties, known, opinion)
+    choices = {"parties": parties, "known": known, "opinion": opinion}
+    return shared_for(view.dataset, key, lambda: chosen_claims(view.dataset, view.claims, metrics, scopes, **choices))
+
+
+def headline_in_view(
+    view: View,
+    metric: str,
+    scopes: list[str] | tuple[str, ...],
+    *,
+    parties: bool = True,
+    known: pd.Timestamp | None = None,
+    opinion: bool = True,
+) -> list[HeadlineGroup]:
+    """``headline`` of one metric's ``claims_in_view``, shared in the same way."""
+    key = ("headline", view.filters, metric, tuple(scopes), parties, known, opinion)
+    choices = {"parties": parties, "known": known, "opinion": opinion}
+    return shared_for(view.dataset, key, lambda: headline(claims_in_view(view, [metric], scopes, **choices), metric))
 
 
 def _entry(row: pd.Series, places: pd.Series) -> str:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from components.chart_export import show_plotly
 from components.charts import claimant_colours, comparison_figure
-from components.claims import render_pair_verdict
+from components.claims import claims_in_view, render_pair_verdict
 from components.filters import (
     known_on_picker,
     metric_group_picker,
@@ -16,7 +16,7 @@ from components.filters import (
     window_picker,
 )
 from components.render import current_view, empty_state, nothing_to_show
-from monitor.claims import available_metrics, chosen_claims, claimant_order
+from monitor.claims import available_metrics, claimant_order
 from monitor.compare import comparisons
 from monitor.labels import SCOPE_NOUNS, metric_label
 
@@ -44,7 +44,7 @@ parties_column, opinion_column = st.columns(2)
 parties = parties_toggle(parties_column)
 opinion = opinion_toggle(opinion_column)
 
-claims = chosen_claims(dataset, view.claims, metrics, scopes, parties=parties, known=known, opinion=opinion)
+claims = claims_in_view(view, metrics, scopes, parties=parties, known=known, opinion=opinion)
 table = comparisons(claims, window)
 if table.empty:
     empty_state(f"comparable figures from two or more claimants within {window} days of each other")

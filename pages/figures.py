@@ -6,7 +6,7 @@ import streamlit as st
 
 from components.chart_export import show_plotly
 from components.charts import FIGURES_MAX_CLAIMS, claimant_colours, figures_figure, milestone_key, qualifier_legend
-from components.claims import render_headline, render_listed_claims
+from components.claims import claims_in_view, headline_in_view, render_headline, render_listed_claims
 from components.filters import (
     known_on_picker,
     metric_group_picker,
@@ -17,8 +17,7 @@ from components.filters import (
 )
 from components.render import current_view, empty_state, escape, nothing_to_show
 from components.selection import selected_event, show_in_url
-from monitor.claims import available_metrics, chosen_claims, claimant_order
-from monitor.compare import headline
+from monitor.claims import available_metrics, claimant_order
 from monitor.events import key_events
 from monitor.filtering import event_details
 from monitor.labels import metric_label
@@ -47,12 +46,13 @@ parties = parties_toggle(parties_column)
 opinion = opinion_toggle(opinion_column)
 known = known_on_picker(known_column)
 
-claims = chosen_claims(dataset, view.claims, [metric], scopes, parties=parties, known=known, opinion=opinion)
+choices = {"parties": parties, "known": known, "opinion": opinion}
+claims = claims_in_view(view, [metric], scopes, **choices)
 if claims.empty:
     empty_state(f"{metric_label(metric).lower()} figures")
     st.stop()
 
-render_headline(st.container(), dataset, headline(claims, metric), metric)
+render_headline(st.container(), dataset, headline_in_view(view, metric, scopes, **choices), metric)
 if known is not None:
     st.caption(f"Known on {known:%-d %b %Y}: only figures reported on or before that day.")
 
