@@ -78,8 +78,15 @@ def free_ports(count: int) -> list[int]:
         return [probe.getsockname()[1] for probe in probes]
 
 
-def start_streamlit(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    """``streamlit run app.py`` on a loopback port, its output appended to ``log``."""
+# A served deployment does not watch its source files: the watcher scans every loaded module for each new session
+# (about 40 % of a busy server's CPU while 50 sessions open; benchmarks/load.py). Restart the processes to update.
+SERVED = ("--server.fileWatcherType=none",)
+
+
+def start_streamlit(
+    port: int, env: dict[str, str], log: Path, options: tuple[str, ...] = ()
+) -> subprocess.Popen[bytes]:
+    """``streamlit run app.py`` on a loopback port with extra ``--option=value``s, its output appended to ``log``."""
     command = [
         sys.executable,
         "-m",
@@ -90,6 +97,7 @@ def start_streamlit(port: int, env: dict[str, str], log: Path) -> subprocess.Pop
         f"--server.port={port}",
         "--server.headless=true",
         "--browser.gatherUsageStats=false",
+        *options,
     ]
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as output:
@@ -150,7 +158,10 @@ def behind_nginx(
         env["MONITOR_DATA_DIR"] = str(data)
     started: list[subprocess.Popen[bytes]] = []
     try:
-        apps = [start_streamlit(app_port, env, prefix / "logs" / f"streamlit-{app_port}.log") for app_port in app_ports]
+        apps = [
+            start_streamlit(app_port, env, prefix / "logs" / f"streamlit-{app_port}.log", SERVED)
+            for app_port in app_ports
+        ]
         started.extend(apps)
         deadline = time.monotonic() + timeout
         for app_port in app_ports:
