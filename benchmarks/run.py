@@ -1,7 +1,7 @@
 """Benchmark every page at every data size, each in a fresh process, against a naive baseline.
 
     python -m benchmarks.run [--sizes shipped,1k,10k,100k,1M] [--pages overview,timeline,...] [--reruns 5]
-        [--out benchmarks/results/latest.json] [--quick] [--no-naive] [--timeout 3600]
+        [--out benchmarks/results/latest.json] [--quick] [--no-naive] [--timeout 3600] [--load 10,25,50|none]
 
 For each size the data is generated once into ``benchmarks/results/data-<size>/`` (reused when present; the
 shipped size is ``data/``) and validated with ``python -m monitor validate`` (timed; it also writes the
@@ -14,6 +14,9 @@ measurement, so a long run keeps what it has). ``--quick`` is a smoke run: shipp
 
 The runner itself imports neither pandas nor Streamlit, so it stays small and never inflates the memory it
 measures in its children.
+
+On the shipped data and at 100k events the runner also runs the websocket load test (``benchmarks/load.py``: 10,
+25 and 50 concurrent sessions against a real server) and judges the issue's goal at 50 sessions.
 """
 
 from __future__ import annotations
@@ -42,6 +45,11 @@ TARGET_1M_RERUN_MS = 300
 TARGET_1M_BYTES = 1 * MB
 TARGET_1M_PEAK_MB = 600
 TARGET_FIRST_RUN_S = 1.5
+# The load test (benchmarks/load.py): these sizes, and the issue's goal at 50 sessions on the shipped data.
+LOAD_SIZES = (SHIPPED, "100k")
+DEFAULT_LOAD = "10,25,50"
+TARGET_LOAD_SESSIONS = 50
+TARGET_LOAD_CHANGE_P95_S = 2.0
 
 
 def machine_info() -> dict[str, object]:
@@ -327,6 +335,41 @@ def check_targets(results: list[dict[str, object]]) -> list[dict[str, object]]:
     ]
 
 
+def run_load(size: str, folder: Path, levels: str, timeout: float) -> dict[str, object]:
+    """``python -m benchmarks.load`` on the folder in a child process; its levels, or the error."""
+    out = RESULTS / f"load-{size}.json"
+    command = [sys.executable, "-m", "benchmarks.load", "--sessions", levels, "--data", str(folder), "--out", str(out)]
+    out.unlink(missing_ok=True)
+    code, stdout, stderr, seconds = _run_child(command, {**os.environ, "PYTHONUNBUFFERED": "1"}, timeout)
+    print(stdout.rstrip(), flush=True)
+    if not out.is_file():
+        return {"ok": False, "error": f"exit {code}", "stderr": stderr[-3000:], "wall_s": round(seconds, 1)}
+    levels_measured = json.loads(out.read_text())["levels"]
+    for level in levels_measured:  # the per-run samples stay in load-<size>.json
+        level.pop("load_s", None)
+        level.pop("change_s", None)
+    return {"ok": code == 0, "levels": levels_measured, "wall_s": round(seconds, 1)}
+
+
+def check_load_target(load: dict[str, dict[str, object]]) -> dict[str, object]:
+    name = (
+        f"{TARGET_LOAD_SESSIONS} sessions on the shipped data: 0 errors, filter-change p95 <= "
+        f"{TARGET_LOAD_CHANGE_P95_S:g} s (benchmarks.load)"
+    )
+    levels = [row for row in load.get(SHIPPED, {}).get("levels", []) if row["sessions"] == TARGET_LOAD_SESSIONS]
+    if not levels:
+        return {"target": name, "met": None, "detail": "not measured"}
+    row = levels[0]
+    p95 = row["change_p95_s"]
+    met = row["errors"] == 0 and p95 is not None and p95 <= TARGET_LOAD_CHANGE_P95_S
+    detail = (
+        f"{row['errors']} errors, filter change p50 {_number(row['change_p50_s'], '{:.2f}')} s / p95 "
+        f"{_number(p95, '{:.2f}')} s, load p95 {_number(row['load_p95_s'], '{:.2f}')} s, server peak "
+        f"{_number(row['server_rss_peak_mb'], '{:.0f}')} MB"
+    )
+    return {"target": name, "met": met, "detail": detail}
+
+
 def _judge(rows: list[dict[str, object]], key: str, limit: float, unit: str) -> dict[str, object]:
     values = {f"{row['size']}/{Path(str(row['page'])).stem}": row.get(key) for row in rows}
     missed = [where for where, value in values.items() if value is None or value > limit]
@@ -401,6 +444,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--timeout", type=float, default=1200, help="seconds allowed per worker (a page: first run and reruns)"
     )
+    parser.add_argument(
+        "--load",
+        default=None,
+        metavar="LEVELS",
+        help=f"load test sessions on {' and '.join(LOAD_SIZES)} (default {DEFAULT_LOAD}, none with --quick; 'none')",
+    )
     parser.add_argument("--resume", action="store_true", help="keep the results already in --out; measure the rest")
     parser.add_argument(
         "--markdown", type=Path, metavar="JSON", help="print the README table of an earlier run's JSON and stop"
@@ -417,6 +466,7 @@ def main(argv: list[str] | None = None) -> int:
         else [f"pages/{name.strip().removesuffix('.py')}.py" for name in wanted_pages.split(",")]
     )
     out = args.out or RESULTS / ("quick.json" if args.quick else "latest.json")
+    load_levels = args.load or ("none" if args.quick else DEFAULT_LOAD)
     out.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ}
     report: dict[str, object] = {
@@ -431,6 +481,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "data": {},
         "results": [],
+        "load": {},
     }
     results: list[dict[str, object]] = report["results"]
     data: dict[str, dict[str, object]] = report["data"]
@@ -438,12 +489,13 @@ def main(argv: list[str] | None = None) -> int:
         previous = json.loads(out.read_text())
         results.extend(row for row in previous.get("results", []) if row.get("ok") or row.get("timed_out"))
         data.update(previous.get("data", {}))
+        report["load"].update({size: run for size, run in previous.get("load", {}).items() if run.get("ok")})
         report["resumed_from"] = previous.get("machine", {}).get("when")
     done = {(row["size"], row["page"]) for row in results}
 
     def save() -> None:
         add_ratios(results)
-        report["targets"] = check_targets(results)
+        report["targets"] = [*check_targets(results), check_load_target(report["load"])]
         out.write_text(json.dumps(report, indent=1, default=str))
 
     for size in sizes:
@@ -474,6 +526,10 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
             save()
+        if load_levels != "none" and size in LOAD_SIZES and size not in report["load"]:
+            print(f"[{size}] load test: {load_levels} sessions", flush=True)
+            report["load"][size] = run_load(size, folder, load_levels, args.timeout)
+            save()
     save()
     print()
     order = {page: number for number, page in enumerate(["naive", *pages])}
@@ -488,7 +544,7 @@ def main(argv: list[str] | None = None) -> int:
     if validations:
         print("\npython -m monitor validate (wall / peak RSS): " + "; ".join(validations))
     print(f"\nwrote {out}")
-    return 0 if all(row.get("ok") for row in results) else 1
+    return 0 if all(row.get("ok") for row in results) and all(run.get("ok") for run in report["load"].values()) else 1
 
 
 if __name__ == "__main__":

@@ -48,3 +48,24 @@ def test_two_sessions_load_pages_and_change_the_period_on_a_real_server(tmp_path
         )
     assert not exceptions
     assert summaries[0] == summaries[2] != summaries[1], summaries
+
+
+def test_the_runner_judges_the_goal_at_50_sessions_on_the_shipped_data():
+    from benchmarks.run import check_load_target
+
+    def level(sessions: int, errors: int, p95: float) -> dict[str, object]:
+        return {
+            "sessions": sessions,
+            "errors": errors,
+            "change_p50_s": p95 / 2,
+            "change_p95_s": p95,
+            "load_p95_s": 5.0,
+            "server_rss_peak_mb": 270.0,
+        }
+
+    assert check_load_target({})["met"] is None
+    assert check_load_target({"shipped": {"levels": [level(10, 0, 0.5)]}})["met"] is None
+    assert check_load_target({"shipped": {"levels": [level(10, 0, 9.0), level(50, 0, 1.9)]}})["met"] is True
+    assert check_load_target({"shipped": {"levels": [level(50, 1, 1.0)]}})["met"] is False
+    assert check_load_target({"shipped": {"levels": [level(50, 0, 2.5)]}})["met"] is False
+    assert check_load_target({"100k": {"levels": [level(50, 0, 1.0)]}})["met"] is None
