@@ -17,6 +17,7 @@ In the order a reader needs them (the sources-and-method page says the same in p
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -289,7 +290,8 @@ class HeadlineGroup:
     entries: pd.DataFrame  # one row per claimant (rows of claims_with_claimants), highest figure first
     relation: Relation
 
-    @property
+    # Cached: a headline is shared by every session showing the same view (components/claims.py).
+    @functools.cached_property
     def text(self) -> str:
         """The figures' span as a headline number: '11,000–15,000', or the one figure with its wording."""
         if len(self.entries) == 1:
@@ -298,7 +300,7 @@ class HeadlineGroup:
         low, high = float(self.entries["value_low"].min()), float(self.entries["value_high"].max())
         return format_figure(low, high, "exact" if low == high else "range")
 
-    @property
+    @functools.cached_property
     def reports_and_origins(self) -> tuple[int, int]:
         return origins(self.entries)
 
