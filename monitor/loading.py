@@ -9,15 +9,17 @@ from __future__ import annotations
 import codecs
 import csv
 import difflib
+import hashlib
 import io
 import itertools
 import json
+import mmap
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -27,10 +29,17 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from monitor.actors import state_of
-from monitor.cache import files_key, read_cached, write_cached
+from monitor.cache import EntryWriter, content_key, read_cached
 from monitor.changelog import readable_release
 from monitor.errors import DataValidationError, Problem, reading_order
-from monitor.files import UnreadableDataError, UnreadableFileError, read_folder_files, read_regular_file
+from monitor.files import (
+    LargeFile,
+    UnreadableDataError,
+    UnreadableFileError,
+    open_regular_file,
+    read_folder_files,
+    read_regular_file,
+)
 from monitor.places import check_place_countries
 from monitor.schema import LIST_SEPARATOR, PARTIES_TO_THE_WAR, TABLES, TableSpec
 
@@ -54,7 +63,7 @@ MAX_PROBLEMS = 1_000
 # Rows validated in one pass: few at first, so a file that is wrong everywhere stops within a second; more and
 # more after clean passes, so a valid million-row file takes a handful.
 FIRST_CHUNK_ROWS = 1_000
-LARGEST_CHUNK_ROWS = 250_000
+LARGEST_CHUNK_ROWS = 64_000
 _LINE_END = re.compile(rb"\r\n?|\n")
 _BLANK_TAIL = b" \t,\r\n"  # what a blank line holds: nothing, spaces, or a spreadsheet's empty cells
 _TAIL_BLOCK_BYTES = 1 << 16
@@ -172,6 +181,8 @@ def load_dataset(path: str | Path, *, use_cache: bool = True) -> Dataset:
 
     Validated tables are cached beside the files (``monitor.cache``): later loads of unchanged files skip
     parsing and validation. ``use_cache=False`` validates the files again (and refreshes the cache).
+    A table file larger than STREAM_FROM_BYTES is validated block by block, its prose streamed to the cache and
+    read back memory-mapped, so a million events validate in bounded memory.
     """
     folder = Path(path)
     if not folder.is_dir():
@@ -180,25 +191,33 @@ def load_dataset(path: str | Path, *, use_cache: bool = True) -> Dataset:
     about = {"version": read_version(folder), "latest_changes": release.changes}
     cached = read_cached(folder, DERIVED_TABLES) if use_cache else None
     if cached is not None:
-        derived = {
-            "event_actors": cached.pop("event_actors"),
-            "event_span_end": cached.pop("event_span_end")["span_end"],
-        }
-        return Dataset(**cached, **derived, **about, notices=release_notices)
+        return _dataset_from_cache(cached, about, release_notices)
     # Regular files only: a FIFO, a broken link or an unreadable file is a clear error, not a hang or a crash.
-    files = read_folder_files(folder, [spec.file_name for spec in TABLES.values()])
+    files = read_folder_files(folder, [spec.file_name for spec in TABLES.values()], whole_up_to=STREAM_FROM_BYTES)
     notices: list[str] = []
-    frames = validated_tables(files, where=str(folder), notices=notices)
-    key = files_key(files)  # the entry is named by the bytes validated, even if a file changes meanwhile
-    del files  # the raw bytes of a large folder are not needed while the cache is written
-    dataset = Dataset(**frames, **about, notices=(*release_notices, *notices))
-    if not notices:  # a file in an old format is read afresh each time, so its notice is never lost in a cache
-        write_cached(
-            folder,
-            {**frames, "event_actors": dataset.event_actors, "event_span_end": dataset.event_span_end.to_frame()},
-            key,
-        )
+    digests: dict[str, str | None] = {}
+    with EntryWriter(folder) as entry:
+        frames = validated_tables(files, where=str(folder), notices=notices, text_sink=entry, digests=digests)
+        del files  # the raw bytes of a large folder are not needed while the cache is written
+        # The entry is named by the bytes validated, even if a file changes meanwhile.
+        key = content_key(digests)
+        streamed = [name for name, spec in TABLES.items() if not set(spec.long_text_columns) <= set(frames[name])]
+        dataset = Dataset(**frames, **about, notices=(*release_notices, *notices))
+        derived = {"event_actors": dataset.event_actors, "event_span_end": dataset.event_span_end.to_frame()}
+        if streamed:  # prose was never held: read back from the entry, memory-mapped
+            stored = entry.read_back({**frames, **derived}, key, publish=not notices)
+            return _dataset_from_cache(stored, about, (*release_notices, *notices))
+        if not notices:  # a file in an old format is read afresh each time, so its notice is never lost in a cache
+            entry.publish({**frames, **derived}, key)
     return dataset
+
+
+def _dataset_from_cache(frames: dict[str, pd.DataFrame], about: dict[str, str], notices: tuple[str, ...]) -> Dataset:
+    derived: dict[str, Any] = {}
+    if "event_actors" in frames:
+        span_end = frames.pop("event_span_end")["span_end"]
+        derived = {"event_actors": frames.pop("event_actors"), "event_span_end": span_end}
+    return Dataset(**frames, **derived, **about, notices=notices)
 
 
 # Stored in the cache with the tables: their names and columns.
@@ -231,18 +250,24 @@ def validated_tables(
     notices: list[str] | None = None,
     max_rows: int | None = None,
     max_problems: int = MAX_PROBLEMS,
+    text_sink: TextSink | None = None,
+    digests: dict[str, str | None] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every table parsed and validated, by table name; raise one error listing the problems.
 
     A required file that is absent (None or not a key) is a problem; an optional one loads as an empty table.
     A file in the previous format loads, and ``notices`` (when given) receives what was read differently.
     After ``max_problems`` problems validation stops, and the error says what was left unchecked.
+    A :class:`LargeFile` is read as a stream: its prose columns go to ``text_sink`` chunk by chunk and its
+    frame holds the other columns. ``digests`` (when given) receives each file's SHA-256 (None: absent).
     """
     problems: list[Problem] = []
     frames: dict[str, pd.DataFrame] = {}
     budget = ProblemBudget(max_problems)
     for spec in TABLES.values():
         data = files.get(spec.file_name)
+        if digests is not None and not isinstance(data, LargeFile):
+            digests[spec.file_name] = None if data is None else hashlib.sha256(data).hexdigest()
         if budget.spent:
             if data is not None:
                 budget.stop(f"{spec.file_name} was not checked")
@@ -253,7 +278,16 @@ def validated_tables(
             else:
                 problems.append(budget.take([Problem(spec.file_name, 0, "*", f"file is missing from {where}")])[0])
             continue
-        frame, table_problems = read_table(data, spec, notices, max_rows=max_rows, budget=budget)
+        if isinstance(data, LargeFile):
+            if text_sink is None:
+                raise ValueError(f"{spec.file_name} is read as a stream, which needs somewhere to put its prose")
+            frame, table_problems, digest = read_large_table(
+                data.path, spec, notices, budget=budget, text_sink=text_sink
+            )
+            if digests is not None:
+                digests[spec.file_name] = digest
+        else:
+            frame, table_problems = read_table(data, spec, notices, max_rows=max_rows, budget=budget)
         problems.extend(table_problems)
         if frame is not None:
             frames[spec.name] = frame
@@ -314,7 +348,7 @@ def read_table(
     if text is None:
         return None, problems
     if not text or text.isspace():  # (not text.strip(): that would copy a large file once more)
-        return None, [Problem(name, 0, "*", f"file is empty; expected a header row: {','.join(spec.columns)}")]
+        return None, [_empty_file(spec)]
     header, header_problems = _check_header(text, spec)
     if header_problems:
         return None, header_problems
@@ -322,14 +356,173 @@ def read_table(
     del text
     if max_rows is not None and has_more_rows_than(data, max_rows):
         return None, budget.take([Problem(name, 0, "*", f"has more than {max_rows:,} rows; the limit is {max_rows:,}")])
-    raw, problems = _read_cells(data.removeprefix(codecs.BOM_UTF8), spec, header)
-    if raw is None:
-        return None, budget.take(problems[: max(budget.remaining, 1)])
-    if _is_legacy(header, spec):
-        raw = _upgrade_legacy(raw, spec, notices if notices is not None else [])
-    frame, problems = _parse_columns(raw, spec, budget)
-    problems.extend(_validate(frame, raw, spec, {(p.row, p.column) for p in problems}, budget))
-    return frame, problems
+    body = data.removeprefix(codecs.BOM_UTF8)
+    # One block holds the whole file, so any row, however long, is read.
+    checker = RowChecker(spec, header, budget, keep=spec.columns)
+    raw_header = _first_record(body[:_PYARROW_BLOCK_BYTES].decode("utf-8", errors="ignore"))
+    block = max(_PYARROW_BLOCK_BYTES, len(body) + 1)
+    ending = _check_rows(pyarrow.BufferReader(body), block, checker, header, raw_header, can_grow=False)
+    if ending is _RAGGED:
+        return None, _ragged(_ragged_rows(_records(body.decode("utf-8")), name), checker.ragged, budget, name)
+    if ending is not None:
+        return None, budget.take(ending[: max(budget.remaining, 1)])
+    return checker.finish(notices)
+
+
+TextSink = Any  # monitor.cache.EntryWriter: write_text(table, frame) and discard_text(table)
+STREAM_FROM_BYTES = 64 << 20  # a table file larger than this is validated as a stream of row blocks
+STREAM_BLOCK_BYTES = 16 << 20  # a block must hold the longest row: a longer row grows it (4x) and starts again
+_DIGEST_BLOCK_BYTES = 16 << 20
+
+
+def read_large_table(
+    path: Path, spec: TableSpec, notices: list[str] | None = None, *, budget: ProblemBudget, text_sink: TextSink
+) -> tuple[pd.DataFrame | None, list[Problem], str]:
+    """:func:`read_table` for a file too large to hold, read block by block: the same problems, the frame
+    without its prose columns (written to ``text_sink``), and the SHA-256 of the file's bytes.
+
+    Memory holds one chunk of rows, the columns other than prose, and at most a budget's worth of problems."""
+    name = spec.file_name
+    digest, bad_byte = _digest_and_utf8(path)
+    if bad_byte is not None:  # rare, on a bad file only: the row is found from the bytes before it
+        with _open(path) as handle:
+            return None, _decode(handle.read(bad_byte + 1), name)[1], digest
+    with _open(path) as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as whole:
+        end = _content_end(whole)  # only the last pages are read
+        start = len(codecs.BOM_UTF8) if whole[:3] == codecs.BOM_UTF8 else 0
+        head = whole[start : min(end, start + _PYARROW_BLOCK_BYTES)].decode("utf-8", errors="ignore")
+        if not head.strip() and _only_white_space(whole, start, end):
+            return None, [_empty_file(spec)], digest
+    header, header_problems = _check_header(head, spec)
+    if header_problems:
+        return None, header_problems, digest
+    block = STREAM_BLOCK_BYTES
+    while True:
+        checker = RowChecker(spec, header, budget, keep=[c for c in spec.columns if c not in spec.long_text_columns])
+        checker.text_sink = text_sink
+        try:
+            with pyarrow.OSFile(str(path)) as source:
+                stream = source.get_stream(start, end - start)
+                ending = _check_rows(stream, block, checker, header, _first_record(head), can_grow=block < end - start)
+            break
+        except _RowTooLongError:
+            text_sink.discard_text(spec.name)
+            block *= 4
+    if ending is _RAGGED:
+        with _open(path) as handle:
+            handle.seek(start)
+            records = csv.reader(io.TextIOWrapper(_Limited(handle, end - start), encoding="utf-8", newline=""))
+            return None, _ragged(_ragged_rows(records, name), checker.ragged, budget, name), digest
+    if ending is not None:
+        return None, budget.take(ending[: max(budget.remaining, 1)]), digest
+    frame, problems = checker.finish(notices)
+    return frame, problems, digest
+
+
+class _RowTooLongError(Exception):
+    """A row longer than the block being read: read again with larger blocks."""
+
+
+_RAGGED: list[Problem] = []  # the marker of a file with rows of the wrong length (the exact reader finds them)
+
+
+def _check_rows(
+    source: Any, block_size: int, checker: RowChecker, header: list[str], raw_header: list[str], *, can_grow: bool
+) -> list[Problem] | None:
+    """Read CSV rows from ``source`` in blocks and feed them to ``checker``. None when every row was read;
+    else the problems that end this table (not CSV, an unreadable header), or _RAGGED. pyarrow is strict where
+    pandas pads or drops fields silently."""
+    name = checker.spec.file_name
+
+    def count_ragged(_row: object) -> str:
+        checker.ragged += 1
+        return "skip"
+
+    try:
+        reader = pa_csv.open_csv(
+            source,
+            read_options=pa_csv.ReadOptions(block_size=block_size, use_threads=False),
+            parse_options=pa_csv.ParseOptions(
+                newlines_in_values=True,
+                # Blank lines are kept as rows so that row numbers stay those a spreadsheet shows.
+                ignore_empty_lines=False,
+                invalid_row_handler=count_ragged,
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={column: pyarrow.string() for column in raw_header},
+                strings_can_be_null=False,
+            ),
+        )
+        if sorted(column.strip() for column in reader.schema.names) != sorted(header):
+            return [Problem(name, HEADER_ROW, "*", "the header could not be read; check its quote marks")]
+        checker.start(reader.schema)
+        for batch in reader:
+            checker.feed(batch)
+    except pyarrow.ArrowException as error:
+        if "straddles" in str(error) and can_grow:
+            raise _RowTooLongError from None
+        return [Problem(name, 0, "*", f"file is not valid CSV: {_shorten(str(error), 200)}")]
+    return _RAGGED if checker.ragged else None
+
+
+def _ragged(found: list[Problem], count: int, budget: ProblemBudget, name: str) -> list[Problem]:
+    problems = found or [Problem(name, 0, "*", f"{count} row(s) do not have as many fields as the header")]
+    return budget.take(problems[: max(budget.remaining, 1)])
+
+
+def _empty_file(spec: TableSpec) -> Problem:
+    return Problem(spec.file_name, 0, "*", f"file is empty; expected a header row: {','.join(spec.columns)}")
+
+
+def _open(path: Path) -> BinaryIO:
+    handle = open_regular_file(path)
+    if handle is None:
+        raise UnreadableDataError([UnreadableFileError(path, "was removed while it was being read")])
+    return handle
+
+
+def _digest_and_utf8(path: Path) -> tuple[str, int | None]:
+    """The file's SHA-256, and the offset of its first byte that is not UTF-8 (None: it is all UTF-8)."""
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with _open(path) as handle:
+        while block := handle.read(_DIGEST_BLOCK_BYTES):
+            digest.update(block)
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as error:
+                # The decoder may hold the start of a character from the block before.
+                return digest.hexdigest(), max(offset + error.start - len(decoder.getstate()[0]), 0)
+            offset += len(block)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return digest.hexdigest(), offset - len(decoder.getstate()[0])
+    return digest.hexdigest(), None
+
+
+def _only_white_space(data: mmap.mmap, start: int, end: int) -> bool:
+    for first in range(start, end, _DIGEST_BLOCK_BYTES):
+        if not data[first : min(end, first + _DIGEST_BLOCK_BYTES)].decode("utf-8", errors="ignore").isspace():
+            return False
+    return True
+
+
+class _Limited(io.RawIOBase):
+    """The next ``size`` bytes of ``handle``, as a file of their own."""
+
+    def __init__(self, handle: BinaryIO, size: int) -> None:
+        self.handle, self.left = handle, size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        chunk = self.handle.read(min(len(buffer), self.left))
+        buffer[: len(chunk)] = chunk
+        self.left -= len(chunk)
+        return len(chunk)
 
 
 def without_trailing_blank_lines(data: bytes) -> bytes:
@@ -337,6 +530,12 @@ def without_trailing_blank_lines(data: bytes) -> bytes:
 
     Spreadsheets export such lines, and a few kilobytes of zip can hold millions of them: dropped before
     parsing, they cost nothing. The file is returned as it is (no copy) when it has none."""
+    cut = _content_end(data)
+    return data if cut == len(data) else data[:cut]
+
+
+def _content_end(data: bytes | mmap.mmap) -> int:
+    """Where the blank lines at the end of ``data`` begin (its length when it has none); only its end is read."""
     end = len(data)
     while end > 0:
         start = max(0, end - _TAIL_BLOCK_BYTES)
@@ -348,8 +547,7 @@ def without_trailing_blank_lines(data: bytes) -> bytes:
     while end < len(data) and data[end : end + 1] in (b" ", b"\t", b","):
         end += 1
     line_end = _LINE_END.match(data, end)
-    cut = line_end.end() if line_end is not None else end  # its line end stays: pyarrow needs it after a header
-    return data if cut == len(data) else data[:cut]
+    return line_end.end() if line_end is not None else end  # its line end stays: pyarrow needs it after a header
 
 
 def has_more_rows_than(data: bytes, limit: int) -> bool:
@@ -448,59 +646,6 @@ def _upgrade_legacy(raw: pd.DataFrame, spec: TableSpec, notices: list[str]) -> p
     return raw[spec.columns]
 
 
-def _read_cells(data: bytes, spec: TableSpec, header: list[str]) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Every cell as text, from valid UTF-8 bytes without a byte-order mark. pyarrow is strict where pandas pads
-    or drops fields silently."""
-    name = spec.file_name
-    # The header is in the first bytes; a character cut at the end of the slice is dropped, not an error.
-    raw_header = _first_record(data[:_PYARROW_BLOCK_BYTES].decode("utf-8", errors="ignore"))
-    ragged_rows = 0
-
-    def count_ragged(_row: object) -> str:
-        nonlocal ragged_rows
-        ragged_rows += 1
-        return "skip"
-
-    try:
-        table = pa_csv.read_csv(
-            io.BytesIO(data),
-            # One block must hold the longest row; the whole file always does.
-            read_options=pa_csv.ReadOptions(block_size=max(_PYARROW_BLOCK_BYTES, len(data) + 1)),
-            parse_options=pa_csv.ParseOptions(
-                newlines_in_values=True,
-                # Blank lines are kept as rows so that row numbers stay those a spreadsheet shows.
-                ignore_empty_lines=False,
-                invalid_row_handler=count_ragged,
-            ),
-            convert_options=pa_csv.ConvertOptions(
-                column_types={column: pyarrow.string() for column in raw_header},
-                strings_can_be_null=False,
-            ),
-        )
-    except pyarrow.ArrowException as error:
-        return None, [Problem(name, 0, "*", f"file is not valid CSV: {_shorten(str(error), 200)}")]
-    if ragged_rows:
-        # Rare and only on bad files: find the row numbers with the slower exact reader.
-        return None, _ragged_rows(data.decode("utf-8"), name) or [
-            Problem(name, 0, "*", f"{ragged_rows} row(s) do not have as many fields as the header")
-        ]
-    if sorted(column.strip() for column in table.column_names) != sorted(header):
-        return None, [Problem(name, HEADER_ROW, "*", "the header could not be read; check its quote marks")]
-    # Blank rows at the end are dropped (spreadsheets export them); a blank row before data is a problem.
-    blank = _blank_rows(table)
-    filled = (~blank).nonzero()[0]
-    last = int(filled[-1]) + 1 if len(filled) else 0
-    inner_blanks = blank[:last].nonzero()[0]
-    if len(inner_blanks):
-        return None, [
-            Problem(name, int(index) + FIRST_DATA_ROW, "*", "row is blank; delete it or fill it in")
-            for index in inner_blanks
-        ]
-    raw = table.slice(0, last).to_pandas()
-    raw.columns = [column.strip() for column in raw.columns]
-    return raw, []
-
-
 def _blank_rows(table: pyarrow.Table) -> np.ndarray:
     """True for each row whose every cell is empty or white space."""
     blank = np.ones(table.num_rows, dtype=bool)
@@ -509,8 +654,7 @@ def _blank_rows(table: pyarrow.Table) -> np.ndarray:
     return blank
 
 
-def _ragged_rows(text: str, name: str) -> list[Problem]:
-    records = _records(text)
+def _ragged_rows(records: Iterator[list[str]], name: str) -> list[Problem]:
     header = next(records, [])
     problems = []
     for row, record in enumerate(records, start=FIRST_DATA_ROW):
@@ -522,25 +666,149 @@ def _ragged_rows(text: str, name: str) -> list[Problem]:
     return problems
 
 
-def _parse_columns(raw: pd.DataFrame, spec: TableSpec, budget: ProblemBudget) -> tuple[pd.DataFrame, list[Problem]]:
-    parsed: dict[str, pd.Series] = {}
-    problems: list[Problem] = []
-    for column in spec.columns:
-        text = raw[column].str.strip()
-        empty = text == ""
-        kind = spec.column_kind(column)
-        values, bad = _PARSERS[kind](text, empty)
-        parsed[column] = values
-        for index in raw.index[bad][: max(budget.remaining - len(problems), 0)]:
-            problems.append(
-                Problem(
-                    spec.file_name,
-                    int(index) + FIRST_DATA_ROW,
-                    column,
-                    _PARSE_MESSAGES[kind].format(_shorten(raw.at[index, column])),
+class RowChecker:
+    """One table's rows parsed and checked chunk by chunk as they are read, keeping only what the end needs.
+
+    The problems are those the whole table would give, in the same order of priority, so the same ones are kept
+    when there are more than the budget allows: parse problems column by column, then repeated ids (on whole
+    columns: the unique columns are kept), then the schema's checks on growing chunks of rows, which stop once
+    the budget is spent. Chunks have fixed sizes (FIRST_CHUNK_ROWS, growing 4x to LARGEST_CHUNK_ROWS) however
+    the rows arrive. Blank rows are held back until a filled row follows (then they are problems) or the file
+    ends (then they are dropped, as spreadsheets export them)."""
+
+    def __init__(self, spec: TableSpec, header: list[str], budget: ProblemBudget, *, keep: list[str]) -> None:
+        self.spec = spec
+        self.budget = budget
+        self.cap = budget.remaining  # nothing is taken from the budget before finish()
+        self.legacy = _is_legacy(header, spec)
+        self.keep = keep
+        self.text_sink: TextSink | None = None
+        self.prose = [column for column in spec.long_text_columns if column not in keep]
+        self.unique = _unique_columns(spec)
+        self.ragged = 0
+        self.notices: list[str] = []
+        self.parse_problems: dict[str, list[Problem]] = {column: [] for column in spec.columns}
+        self.parse_count = 0
+        self.chunks: list[tuple[int, list[Problem] | None]] = []  # (first row, schema problems or None: unchecked)
+        self.schema_count = 0
+        self.kept: list[pd.DataFrame] = []
+        self.unique_parsed: list[pd.DataFrame] = []
+        self.unique_text: list[pd.DataFrame] = []
+        self.waiting: list[pyarrow.Table] = []
+        self.waiting_rows = 0
+        self.rows = 0  # filled rows checked so far: the next chunk's first row
+        self.read = 0  # rows read, filled or blank: the next row's position in the file
+        self.blank_run: tuple[int, int] | None = None  # (first position, count) of blank rows not yet followed
+        self.inner_blanks: list[int] = []
+        self.chunk_size = FIRST_CHUNK_ROWS
+        self.empty: pyarrow.Table | None = None
+
+    def start(self, schema: pyarrow.Schema) -> None:
+        self.empty = schema.empty_table()
+
+    def feed(self, batch: pyarrow.RecordBatch) -> None:
+        table = pyarrow.Table.from_batches([batch])
+        blank = _blank_rows(table)
+        filled = (~blank).nonzero()[0]
+        if len(filled):
+            if self.blank_run is not None:
+                self._inner(range(self.blank_run[0], self.blank_run[0] + self.blank_run[1]))
+                self.blank_run = None
+            self._inner(self.read + blank[: filled[-1]].nonzero()[0])
+            after = len(blank) - int(filled[-1]) - 1
+            if after:
+                self.blank_run = (self.read + int(filled[-1]) + 1, after)
+            if not self.inner_blanks:
+                self.waiting.append(table.filter(pyarrow.array(~blank)) if len(filled) < len(blank) else table)
+                self.waiting_rows += len(filled)
+                self._check_whole_chunks()
+        elif len(blank):
+            start, count = self.blank_run or (self.read, 0)
+            self.blank_run = (start, count + len(blank))
+        self.read += len(blank)
+
+    def finish(self, notices: list[str] | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
+        """The frame of kept columns (None on blank rows) and the problems, taken from the budget."""
+        name = self.spec.file_name
+        if self.inner_blanks:
+            blank = [
+                Problem(name, position + FIRST_DATA_ROW, "*", "row is blank; delete it or fill it in")
+                for position in self.inner_blanks
+            ]
+            return None, self.budget.take(blank[: max(self.budget.remaining, 1)])
+        self._check_whole_chunks(final=True)
+        if notices is not None:
+            notices.extend(self.notices)
+        problems = [problem for column in self.spec.columns for problem in self.parse_problems[column]]
+        problems = self.budget.take(problems[: max(self.cap, 0)])
+        reported = {(problem.row, problem.column) for problem in problems}
+        parsed = pd.concat(self.unique_parsed) if len(self.unique_parsed) > 1 else self.unique_parsed[0]
+        text = pd.concat(self.unique_text) if len(self.unique_text) > 1 else self.unique_text[0]
+        problems.extend(self.budget.take(_duplicates(parsed, text, self.spec, reported, limit=self.budget.remaining)))
+        for start, found in self.chunks:
+            if self.budget.spent:
+                self.budget.stop(
+                    f"{name} rows {start + FIRST_DATA_ROW:,} to {self.rows + HEADER_ROW:,} were not fully checked"
                 )
-            )
-    return pd.DataFrame(parsed, index=raw.index), budget.take(problems)
+                break
+            problems.extend(self.budget.take(found or []))
+        frame = pd.concat(self.kept) if len(self.kept) > 1 else self.kept[0]
+        return frame, problems
+
+    def _inner(self, positions: Any) -> None:
+        room = max(self.cap, 1) - len(self.inner_blanks)
+        self.inner_blanks.extend(int(position) for position in list(positions[:room]))
+        if self.inner_blanks:
+            self.waiting, self.waiting_rows = [], 0  # the table is refused: its rows need no more checking
+
+    def _check_whole_chunks(self, final: bool = False) -> None:
+        while self.waiting_rows >= self.chunk_size or (final and (self.waiting_rows or not self.kept)):
+            rows = pyarrow.concat_tables(self.waiting) if len(self.waiting) > 1 else (self.waiting or [self.empty])[0]
+            size = min(self.chunk_size, rows.num_rows)
+            rest = rows.slice(size)
+            self.waiting, self.waiting_rows = ([rest] if rest.num_rows else []), rest.num_rows
+            self._check(rows.slice(0, size))
+            self.chunk_size = min(self.chunk_size * 4, LARGEST_CHUNK_ROWS)
+
+    def _check(self, rows: pyarrow.Table) -> None:
+        spec, first = self.spec, self.rows
+        raw = rows.to_pandas()
+        raw.columns = [column.strip() for column in raw.columns]
+        raw.index = pd.RangeIndex(first, first + len(raw))
+        if self.legacy:
+            raw = _upgrade_legacy(raw, spec, self.notices if first == 0 else [])
+        parsed: dict[str, pd.Series] = {}
+        reported: set[tuple[int, str]] = set()
+        for column in spec.columns:
+            text = raw[column].str.strip()
+            kind = spec.column_kind(column)
+            values, bad = _PARSERS[kind](text, text == "")
+            parsed[column] = values
+            bad_rows = raw.index[bad.to_numpy(dtype=bool)]
+            self.parse_count += len(bad_rows)
+            kept = self.parse_problems[column]
+            for index in bad_rows[: max(self.cap - len(kept), 0)]:
+                message = _PARSE_MESSAGES[kind].format(_shorten(raw.at[index, column]))
+                kept.append(Problem(spec.file_name, int(index) + FIRST_DATA_ROW, column, message))
+            if self.parse_count <= self.cap:
+                reported.update((int(index) + FIRST_DATA_ROW, column) for index in bad_rows)
+        frame = pd.DataFrame(parsed, index=raw.index)
+        found: list[Problem] | None = None
+        # Past the budget's worth of parse or schema problems no more are taken: the rest is only read.
+        if self.parse_count <= self.cap and self.schema_count < self.cap:
+            found = []
+            try:
+                _chunk_schema(spec).validate(frame, lazy=True)
+            except pa.errors.SchemaErrors as errors:
+                found = _problems_from_failures(errors.failure_cases, raw, spec, reported)
+            self.schema_count += len(found)
+        self.chunks.append((first, found))
+        self.unique_parsed.append(frame[self.unique])
+        self.unique_text.append(raw[self.unique].apply(lambda cells: cells.str.strip()))
+        self.kept.append(frame[self.keep])
+        if self.text_sink is not None and self.prose:
+            self.text_sink.write_text(spec.name, frame[self.prose])
+        self.rows += len(raw)
 
 
 def _parse_string(text: pd.Series, empty: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -603,36 +871,6 @@ _PARSE_MESSAGES = {
     "integer": "'{}' is not a whole number",
     "boolean": "'{}' is not true or false",
 }
-
-
-def _validate(
-    frame: pd.DataFrame,
-    raw: pd.DataFrame,
-    spec: TableSpec,
-    already_reported: set[tuple[int, str]],
-    budget: ProblemBudget,
-) -> list[Problem]:
-    """The schema's problems, found chunk by chunk of rows until the budget is spent.
-
-    Uniqueness spans chunks, so it is checked on whole columns first (as pandera would: every row of a
-    repeated value); the other checks see one row at a time and are run on growing chunks."""
-    problems = budget.take(_duplicates(frame, raw, spec, already_reported, limit=budget.remaining))
-    schema = _chunk_schema(spec)
-    start, size = 0, FIRST_CHUNK_ROWS
-    while start < len(frame):
-        if budget.spent:
-            budget.stop(
-                f"{spec.file_name} rows {start + FIRST_DATA_ROW:,} to {len(frame) + HEADER_ROW:,} "
-                "were not fully checked"
-            )
-            break
-        try:
-            schema.validate(frame.iloc[start : start + size], lazy=True)
-        except pa.errors.SchemaErrors as errors:
-            found = _problems_from_failures(errors.failure_cases, raw, spec, already_reported)
-            problems.extend(budget.take(found))
-        start, size = start + size, min(size * 4, LARGEST_CHUNK_ROWS)
-    return problems
 
 
 def _unique_columns(spec: TableSpec) -> list[str]:
