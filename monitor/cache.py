@@ -350,8 +350,8 @@ def _read_table(entry: Path, name: str) -> pd.DataFrame:
     if not prose:
         return frame
     text = _read_arrow(entry / f"{name}.text.arrow")
-    if len(text) != len(frame):
-        raise pyarrow.ArrowInvalid(f"{name}.text.arrow has {len(text)} rows, {name}.arrow {len(frame)}")
+    if len(text) != len(frame) or set(text.columns) & set(frame.columns):
+        raise pyarrow.ArrowInvalid(f"{name}.text.arrow does not match {name}.arrow")
     columns = [column for column in TABLES[name].columns if column in frame.columns or column in text.columns]
     return pd.concat([frame, text], axis=1).reindex(columns=columns)
 
