@@ -257,6 +257,7 @@ def steps(members: dict[str, list[str]], count: int = STEP_COUNT) -> list[dict[s
             {
                 "name": name,
                 "change": change,
+                "selected": list(actors),
                 "actors": sorted({*actors, *(member for actor in actors for member in members.get(actor, []))}),
                 "dates": (f"{months[0]}-01", _month_end(months[1])) if months else None,
             }
@@ -267,6 +268,15 @@ def steps(members: dict[str, list[str]], count: int = STEP_COUNT) -> list[dict[s
 def _actor_clause(actors: list[str]) -> str:
     quoted = ", ".join("'" + actor.replace("'", "''") + "'" for actor in actors)
     return f"id in (select event from event_actors where actor_id in ({quoted}))"
+
+
+def where_clause(step: dict[str, object]) -> str:
+    """The step's filter on ``events`` as one SQL condition ('1' for everything): what the page's ``_where`` and
+    column filters add up to, and what the link-table facet counts within."""
+    conditions = [_actor_clause(step["actors"])] if step["actors"] else []
+    if step["dates"]:
+        conditions.append(f"span_end >= '{step['dates'][0]}' and date_start <= '{step['dates'][1]}'")
+    return " and ".join(conditions) or "1"
 
 
 def step_urls(base: str, step: dict[str, object], page_size: int, facet: str, html: bool = False) -> list[str]:
@@ -290,12 +300,9 @@ def step_urls(base: str, step: dict[str, object], page_size: int, facet: str, ht
         return [f"{base}/events{suffix}?{urllib.parse.urlencode({**page, '_facet_array': 'actors'})}"]
     urls = [f"{base}/events{suffix}?{urllib.parse.urlencode(page)}"]
     if not html:
-        conditions = [_actor_clause(step["actors"])] if step["actors"] else []
-        if step["dates"]:
-            conditions.append(f"span_end >= '{step['dates'][0]}' and date_start <= '{step['dates'][1]}'")
         links = {"_facet": "actor_id", "_size": "0", "_nocount": "1", "_facet_size": "100"}
-        if conditions:
-            links["_where"] = f"event in (select id from events where {' and '.join(conditions)})"
+        if step["actors"] or step["dates"]:
+            links["_where"] = f"event in (select id from events where {where_clause(step)})"
         urls.append(f"{base}/event_actors.json?{urllib.parse.urlencode(links)}")
     return urls
 
