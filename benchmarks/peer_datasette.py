@@ -14,8 +14,9 @@ Needs ``pip install -r benchmarks/requirements-peer.txt`` (Datasette is a benchm
 
    * ``events(date_start, span_end)``: the page is sorted by date and the period filter is an overlap on
      (date_start, span_end); both are answered from the index (rowid breaks ties, in file order as ours).
-   * ``event_actors(actor_id, event)``: the actor filter is an index range per selected actor.
-   * ``event_actors(event)``: the reverse lookup (a row's actors) that Datasette's foreign-key pages use.
+   * ``event_actors(event, actor_id)``: the actor filter, a correlated EXISTS per event (a page is then read in
+     date order and stops when full), and the reverse lookup (a row's actors) Datasette's foreign-key pages use.
+   * ``event_actors(actor_id, event)``: an actor's events (the facet's and a link's "rows from" pages).
    * ``events(event_id)`` unique: a record opened by its id (the explorer's ``?event=`` link).
    * ``events(place_id)``: the place labels and a place's events.
    * ``ANALYZE`` so the planner knows the selectivities. With ``--fts``, an FTS5 index of title, summary,
@@ -69,7 +70,7 @@ INDEXES = {
     "events_event_id": "CREATE UNIQUE INDEX events_event_id ON events(event_id)",
     "events_place": "CREATE INDEX events_place ON events(place_id)",
     "event_actors_actor": "CREATE INDEX event_actors_actor ON event_actors(actor_id, event)",
-    "event_actors_event": "CREATE INDEX event_actors_event ON event_actors(event)",
+    "event_actors_event": "CREATE INDEX event_actors_event ON event_actors(event, actor_id)",
 }
 SERVER_SETTINGS = {
     "suggest_facets": "off",
@@ -267,7 +268,9 @@ def steps(members: dict[str, list[str]], count: int = STEP_COUNT) -> list[dict[s
 
 def _actor_clause(actors: list[str]) -> str:
     quoted = ", ".join("'" + actor.replace("'", "''") + "'" for actor in actors)
-    return f"id in (select event from event_actors where actor_id in ({quoted}))"
+    # A correlated EXISTS on the (event, actor_id) index, not "id in (select event ...)": SQLite can then walk
+    # the date index in page order and stop after one page (4 ms instead of 1.8 s for the first page at 1M).
+    return f"exists (select 1 from event_actors where event = events.id and actor_id in ({quoted}))"
 
 
 def where_clause(step: dict[str, object]) -> str:
@@ -301,8 +304,13 @@ def step_urls(base: str, step: dict[str, object], page_size: int, facet: str, ht
     urls = [f"{base}/events{suffix}?{urllib.parse.urlencode(page)}"]
     if not html:
         links = {"_facet": "actor_id", "_size": "0", "_nocount": "1", "_facet_size": "100"}
-        if step["actors"] or step["dates"]:
+        if step["dates"]:
             links["_where"] = f"event in (select id from events where {where_clause(step)})"
+        elif step["actors"]:
+            # Without a period the selected actors' own links name the events: one index range, not a pass over
+            # every event with a subquery each (5 s instead of 11 s at 1M).
+            quoted = ", ".join("'" + actor.replace("'", "''") + "'" for actor in step["actors"])
+            links["_where"] = f"event in (select event from event_actors where actor_id in ({quoted}))"
         urls.append(f"{base}/event_actors.json?{urllib.parse.urlencode(links)}")
     return urls
 
