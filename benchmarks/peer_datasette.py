@@ -531,8 +531,8 @@ def format_report(report: dict[str, object], size: str = "") -> list[str]:
 
     where = f" at {size}" if size else ""
     lines = [
-        f"Explorer vs Datasette{where} (ours = explorer page rerun; peer = one .json table page with count and actor"
-        " facet)",
+        f"Explorer vs Datasette{where} (ours = explorer page rerun; peer = the .json table page with its count and"
+        " actor facet: one request, or two with --facet links)",
         f"  {'step':<40} {'ours ms':>8} {'peer ms':>8} {'p95':>7} {'next':>7} {'html':>7} {'x peer':>7}  rows",
     ]
     for row in report["steps"]:
@@ -606,7 +606,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"  {step['name']:<40} {step['count']:>9,} events  page {step['median_page_ms']:.0f} ms "
             f"(p95 {step['p95_page_ms']:.0f}, cold {step['cold_page_ms']:.0f}), next "
-            f"{step['median_next_ms'] or 0:.0f} ms, html {step['median_html_ms'] or 0:.0f} ms"
+            f"{step['median_next_ms'] or 0:.0f} ms"
+            + (f", html {step['median_html_ms']:.0f} ms" if step["median_html_ms"] is not None else "")
         )
     if args.explorer:
         explorer = json.loads(args.explorer.read_text())

@@ -254,9 +254,10 @@ def peer_comparisons(report: dict[str, object]) -> dict[str, dict[str, object]]:
 
 
 def peer_target(comparisons: dict[str, dict[str, object]]) -> dict[str, object]:
-    """The bar for the explorer page: its median rerun within TARGET_PEER_RATIO of Datasette's page, every size
-    measured."""
-    name = f"explorer rerun <= {TARGET_PEER_RATIO} x Datasette's page (same job, same rows)"
+    """The bar for the explorer page: its median rerun within TARGET_PEER_RATIO of Datasette's page on the same
+    1M events (the issue's terms); smaller sizes are shown beside it, not judged (a Streamlit rerun's fixed cost
+    dominates there)."""
+    name = f"explorer rerun <= {TARGET_PEER_RATIO} x Datasette's page at 1M events (same job, same rows)"
     if not comparisons:
         return {"target": name, "met": None, "detail": "not measured"}
     values = {f"{size}/explorer": item["ratio"] for size, item in comparisons.items()}
@@ -266,7 +267,7 @@ def peer_target(comparisons: dict[str, dict[str, object]]) -> dict[str, object]:
         f"{'' if item['same_rows'] else ', ROWS DIFFER'}"
         for size, item in comparisons.items()
     )
-    met = all(item["met"] for item in comparisons.values())
+    met = comparisons["1M"]["met"] if "1M" in comparisons else None
     return {"target": name, "met": met, "detail": detail, "values": values}
 
 

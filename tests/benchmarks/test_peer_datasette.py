@@ -138,6 +138,7 @@ def test_the_runner_judges_the_explorer_against_the_peer_at_each_size_measured()
     target = peer_target(comparisons)
     assert target["met"] is True and "1M: x 0.50" in target["detail"] and "memory x 1.50" in target["detail"]
     assert peer_target({})["met"] is None
+    assert peer_target({"1k": comparisons["1M"]})["met"] is None, "only 1M is judged"
     assert "pip install -r benchmarks/requirements-peer.txt" in PEER_SKIPPED
 
 
