@@ -29,15 +29,16 @@ Needs ``pip install -r benchmarks/requirements-peer.txt`` (Datasette is a benchm
 
 3. **Time the explorer's job** over HTTP: the benchmark worker's filter changes in order (benchmarks/worker.py:
    North Korea + Russia; 2024; the 2020s; October 2024; everything again; the selections accumulate as in the
-   sidebar). Each step is one ``/<db>/events.json`` request: the filtered rows sorted by date, one page, the
-   filtered count and the facet count by actor (``_facet_array=actors``); then the next page (Datasette's keyset
-   ``next_url``, which recomputes count and facet as its "next" link does). One cold round, then ``--rounds`` warm
-   rounds: median and p95 per step. The HTML table page of each step is timed too (``--no-html`` to skip). The
+   sidebar). Each step is the ``/<db>/events.json`` table page (the filtered rows sorted by date, one page, the
+   filtered count) and the facet count by actor: a column facet on the link table, a second request, by default;
+   Datasette's array facet on the same page with ``--facet array`` (see ``step_urls``); then the next page
+   (Datasette's keyset ``next_url``: a page and its count). One cold round, then ``--rounds`` warm rounds: median
+   and p95 per step. The HTML table page of each step is timed too (``--no-html`` to skip). The
    server's peak memory is its VmHWM (/proc/<pid>/status).
 
 The actor filter is "any of the selected actors or their members" (monitor.actors.with_members), passed as a
-``_where`` on the link table; a state's members are read from actors.csv. Standard library only (the runner
-imports ``peer_report`` from here and must stay free of pandas).
+``_where`` (a correlated EXISTS on the link table); a state's members are read from actors.csv. Standard
+library only (the runner imports ``peer_report`` from here and must stay free of pandas).
 """
 
 from __future__ import annotations
