@@ -39,7 +39,10 @@ CACHE_FOLDER = ".cache"
 CACHE_DIR_VARIABLE = "MONITOR_CACHE_DIR"
 FALLBACK_FOLDER = "dprk-russia-monitor-cache"
 _FORMAT = "arrow-ipc-3"  # 3: each table split into its prose and the rest
-_CODE = [Path(__file__).with_name(name) for name in ("schema.py", "loading.py", "places.py", "cache.py", "files.py")]
+_CODE = [
+    Path(__file__).with_name(name)
+    for name in ("schema.py", "loading.py", "table_reading.py", "places.py", "cache.py", "files.py")
+]
 _ENTRY_NAME = re.compile(r"^[0-9a-f]{64}$")
 _STAGING_PREFIX = "writing-"
 _RETIRED_PREFIX = "retired-"

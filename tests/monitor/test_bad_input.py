@@ -13,7 +13,7 @@ import time
 import pandas as pd
 import pytest
 
-from monitor import DataValidationError, load_dataset, loading
+from monitor import DataValidationError, load_dataset, loading, table_reading
 from monitor.schema import TABLES
 
 EVENTS_HEADER = (
@@ -497,6 +497,6 @@ def reading(request, monkeypatch) -> str:
     if request.param == "streamed":
         monkeypatch.setattr(loading, "STREAM_FROM_BYTES", 0)
         # Rows span blocks, and a longer row grows the block; the 50 MB files are read in blocks of a usual size.
-        block = loading.STREAM_BLOCK_BYTES if request.node.get_closest_marker("slow") else 256
-        monkeypatch.setattr(loading, "STREAM_BLOCK_BYTES", block)
+        block = table_reading.STREAM_BLOCK_BYTES if request.node.get_closest_marker("slow") else 256
+        monkeypatch.setattr(table_reading, "STREAM_BLOCK_BYTES", block)
     return request.param

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from uploads import REPLACED_BY_HOSTILE_TEXT, fixture_files, realistic_events
 
-from monitor import load_dataset, loading
-from monitor.loading import MAX_PROBLEMS, ProblemBudget, read_large_table, read_table
+from monitor import load_dataset, loading, table_reading
 from monitor.schema import TABLES
+from monitor.table_reading import MAX_PROBLEMS, ProblemBudget, read_large_table, read_table
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 EVENTS = TABLES["events"]
@@ -70,7 +70,7 @@ CASES = {
 
 @pytest.mark.parametrize("data", CASES.values(), ids=CASES.keys())
 def test_a_streamed_table_gives_what_the_whole_file_gives(data, tmp_path, monkeypatch):
-    monkeypatch.setattr(loading, "STREAM_BLOCK_BYTES", 1_024)  # many blocks; the long cell grows the block
+    monkeypatch.setattr(table_reading, "STREAM_BLOCK_BYTES", 1_024)  # many blocks; the long cell grows the block
     whole_budget, streamed_budget = ProblemBudget(), ProblemBudget()
     whole, whole_problems = read_table(data, EVENTS, budget=whole_budget)
     path = tmp_path / "events.csv"
@@ -97,7 +97,7 @@ def test_a_large_folder_loads_the_same_dataset_with_its_prose_memory_mapped(tmp_
     folder = shutil.copytree(PROJECT_ROOT / "data", tmp_path / "data")
     whole = load_dataset(folder, use_cache=False)
     monkeypatch.setattr(loading, "STREAM_FROM_BYTES", 20_000)  # events, claims and sources stream
-    monkeypatch.setattr(loading, "STREAM_BLOCK_BYTES", 4_096)
+    monkeypatch.setattr(table_reading, "STREAM_BLOCK_BYTES", 4_096)
     streamed = load_dataset(folder, use_cache=False)
     cached = load_dataset(folder)
     for name in TABLES:
