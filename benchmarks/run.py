@@ -11,6 +11,9 @@ Then, for the naive baseline (``benchmarks/naive_app.py``) and each page of app.
 rerun and the peak memory.
 The runner prints a table and the targets met or missed, and writes everything to JSON (rewritten after each
 measurement, so a long run keeps what it has). ``--quick`` is a smoke run: shipped and 1k, two pages.
+Where the explorer page is measured and Datasette is installed (``benchmarks/requirements-peer.txt``), the
+Datasette peer (``benchmarks/peer_datasette.py``) does the explorer's job on the same folder and the runner
+prints the ratio, ours over Datasette's: the bar for the explorer page.
 
 The runner itself imports neither pandas nor Streamlit, so it stays small and never inflates the memory it
 measures in its children.
@@ -33,6 +36,7 @@ from importlib import metadata
 from pathlib import Path
 
 from benchmarks.common import GENERATED_FORMAT, PAGES, PROJECT_ROOT, RESULTS, parse_size
+from benchmarks.peer_datasette import TARGET_PEER_RATIO, datasette_installed, format_report, peer_report
 
 SHIPPED = "shipped"
 DEFAULT_SIZES = "shipped,1k,10k,100k,1M"
@@ -50,6 +54,8 @@ LOAD_SIZES = (SHIPPED, "100k")
 DEFAULT_LOAD = "10,25,50"
 TARGET_LOAD_SESSIONS = 50
 TARGET_LOAD_CHANGE_P95_S = 2.0
+EXPLORER = "pages/explorer.py"
+PEER_SKIPPED = "peer skipped: datasette not installed (pip install -r benchmarks/requirements-peer.txt)"
 
 
 def machine_info() -> dict[str, object]:
@@ -230,6 +236,47 @@ def run_worker(app: str, page: str | None, folder: Path, reruns: int, timeout: f
     result["measured_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     result["git"] = _git_revision()
     return result
+
+
+def run_peer(folder: Path, size: str, timeout: float) -> dict[str, object]:
+    """The Datasette peer on a folder, in a child (``python -m benchmarks.peer_datasette``); its JSON."""
+    out = RESULTS / f"peer-{size}.json"
+    out.unlink(missing_ok=True)
+    command = [sys.executable, "-m", "benchmarks.peer_datasette", "--data", str(folder), "--out", str(out)]
+    code, _, stderr, seconds = _run_child(command, {**os.environ}, timeout)
+    if code != 0 or not out.is_file():
+        return {"ok": False, "error": f"exit {code}", "stderr": stderr[-3000:], "wall_s": round(seconds, 2)}
+    return {**json.loads(out.read_text()), "wall_s": round(seconds, 2)}
+
+
+def peer_comparisons(report: dict[str, object]) -> dict[str, dict[str, object]]:
+    """Per size with both measured: our explorer page against the peer (benchmarks.peer_datasette.peer_report)."""
+    comparisons = {}
+    for size, peer in report.get("peer", {}).items():
+        explorer = next(
+            (row for row in report.get("results", []) if row["size"] == size and row["page"] == EXPLORER), None
+        )
+        if peer.get("ok") and explorer is not None and explorer.get("ok"):
+            comparisons[size] = peer_report(peer, explorer)
+    return comparisons
+
+
+def peer_target(comparisons: dict[str, dict[str, object]]) -> dict[str, object]:
+    """The bar for the explorer page: its median rerun within TARGET_PEER_RATIO of Datasette's page on the same
+    1M events (the issue's terms); smaller sizes are shown beside it, not judged (a Streamlit rerun's fixed cost
+    dominates there)."""
+    name = f"explorer rerun <= {TARGET_PEER_RATIO} x Datasette's page at 1M events (same job, same rows)"
+    if not comparisons:
+        return {"target": name, "met": None, "detail": "not measured"}
+    values = {f"{size}/explorer": item["ratio"] for size, item in comparisons.items()}
+    detail = "; ".join(
+        f"{size}: x {_number(item['ratio'], '{:.2f}')} ({_number(item['ours_median_ms'], '{:.0f}')} ms vs "
+        f"{_number(item['peer_median_ms'], '{:.0f}')} ms), memory x {_number(item['memory_ratio'], '{:.2f}')}"
+        f"{'' if item['same_rows'] else ', ROWS DIFFER'}"
+        for size, item in comparisons.items()
+    )
+    met = comparisons["1M"]["met"] if "1M" in comparisons else None
+    return {"target": name, "met": met, "detail": detail, "values": values}
 
 
 def _human_bytes(value: float | None) -> str:
@@ -434,6 +481,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="JSON file (default benchmarks/results/latest.json)")
     parser.add_argument("--quick", action="store_true", help="smoke run: shipped and 1k, overview and timeline")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive baseline")
+    parser.add_argument("--no-peer", action="store_true", help="skip the Datasette peer")
     parser.add_argument(
         "--no-validate", action="store_true", help="do not record python -m monitor validate (it still warms the cache)"
     )
@@ -493,9 +541,20 @@ def main(argv: list[str] | None = None) -> int:
         report["resumed_from"] = previous.get("machine", {}).get("when")
     done = {(row["size"], row["page"]) for row in results}
 
+    peers: dict[str, dict[str, object]] = report.setdefault("peer", {})
+    with_peer = EXPLORER in pages and not args.no_peer
+    if with_peer and not datasette_installed():
+        print(PEER_SKIPPED, flush=True)
+        with_peer = False
+
     def save() -> None:
         add_ratios(results)
-        report["targets"] = [*check_targets(results), check_load_target(report["load"])]
+        report["peer_comparison"] = peer_comparisons(report)
+        report["targets"] = [
+            *check_targets(results),
+            peer_target(report["peer_comparison"]),
+            check_load_target(report["load"]),
+        ]
         out.write_text(json.dumps(report, indent=1, default=str))
 
     for size in sizes:
@@ -526,6 +585,16 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
             save()
+        if with_peer and not peers.get(size, {}).get("ok"):
+            peers[size] = run_peer(folder, size, args.timeout)
+            peer = peers[size]
+            print(
+                f"[{size}] datasette: page {_number(peer.get('median_page_ms'), '{:.0f}')} ms (median of the steps), "
+                f"server peak {_number(peer.get('server_peak_mb'), '{:.0f}')} MB"
+                + ("" if peer.get("ok") else f" FAILED: {peer.get('error')} {peer.get('stderr', '')[-300:]}"),
+                flush=True,
+            )
+            save()
         if load_levels != "none" and size in LOAD_SIZES and size not in report["load"]:
             print(f"[{size}] load test: {load_levels} sessions", flush=True)
             report["load"][size] = run_load(size, folder, load_levels, args.timeout)
@@ -535,6 +604,9 @@ def main(argv: list[str] | None = None) -> int:
     order = {page: number for number, page in enumerate(["naive", *pages])}
     results.sort(key=lambda row: (sizes.index(row["size"]) if row["size"] in sizes else 99, order.get(row["page"], 99)))
     print_table(results, data)
+    for size, comparison in report["peer_comparison"].items():
+        print()
+        print("\n".join(format_report(comparison, size)))
     print_targets(report["targets"])
     validations = [
         f"{size}: {info['validate_s']} s / {info['validate_peak_mb']} MB"

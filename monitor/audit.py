@@ -10,7 +10,8 @@ import pandas as pd
 
 from monitor.claims import first_source
 from monitor.files import read_regular_text
-from monitor.loading import FIRST_DATA_ROW, Dataset
+from monitor.loading import Dataset
+from monitor.table_reading import FIRST_DATA_ROW
 
 _QUOTE_MARKS = str.maketrans(
     {

@@ -38,8 +38,11 @@ from monitor.schema import TABLES
 CACHE_FOLDER = ".cache"
 CACHE_DIR_VARIABLE = "MONITOR_CACHE_DIR"
 FALLBACK_FOLDER = "dprk-russia-monitor-cache"
-_FORMAT = "arrow-ipc-2"
-_CODE = [Path(__file__).with_name(name) for name in ("schema.py", "loading.py", "places.py", "cache.py", "files.py")]
+_FORMAT = "arrow-ipc-3"  # 3: each table split into its prose and the rest
+_CODE = [
+    Path(__file__).with_name(name)
+    for name in ("schema.py", "loading.py", "table_reading.py", "places.py", "cache.py", "files.py")
+]
 _ENTRY_NAME = re.compile(r"^[0-9a-f]{64}$")
 _STAGING_PREFIX = "writing-"
 _RETIRED_PREFIX = "retired-"
@@ -170,7 +173,7 @@ def read_cached(folder: Path, extra: Mapping[str, Sequence[str]] | None = None) 
     if not stat.S_ISDIR(_lstat_mode(entry)):
         return None
     try:
-        frames = {name: _read_table(entry / f"{name}.arrow") for name in (*TABLES, *extra)}
+        frames = _read_entry(entry, [*TABLES, *extra])
     except (OSError, pyarrow.ArrowException) as error:
         warnings.warn(
             f"cache entry {entry} is damaged ({error}): validating the files again", CacheWarning, stacklevel=2
@@ -186,33 +189,124 @@ def read_cached(folder: Path, extra: Mapping[str, Sequence[str]] | None = None) 
 def write_cached(folder: Path, frames: dict[str, pd.DataFrame], key: str | None = None) -> Path | None:
     """Store validated tables for ``folder`` under ``key`` (by default the files' current key), replacing an
     entry already there (it may be damaged) and removing older ones. None when it cannot be written."""
-    root = _usable_root(folder, create=True)
-    if root is None:
-        return None
-    staging: Path | None = None
-    try:
-        entry = root / (key or cache_key(folder))
-        staging = Path(tempfile.mkdtemp(dir=root, prefix=_STAGING_PREFIX))
+    with EntryWriter(folder) as writer:
+        return writer.publish(frames, key or cache_key(folder))
+
+
+class EntryWriter:
+    """A cache entry being made: prose columns streamed in while a large table is validated, the other columns
+    written once validation has passed, and the entry published by one rename.
+
+    Each table is two files: ``<table>.arrow`` (ids, dates, codes, lists: what filters and checks read) and
+    ``<table>.text.arrow`` (its ``long_text`` columns), so a reader maps the prose without touching it. Where no
+    cache can be kept (read-only folder, unsafe fallback), the entry is staged in a private temporary folder
+    that is removed once read back: its memory-mapped files live on until unmapped."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._root: Path | bool | None = False  # False: not looked for yet (nothing is made until needed)
+        self._staging: Path | None = None
+        self._text: dict[str, pyarrow.ipc.RecordBatchFileWriter] = {}
+        self._sinks: dict[str, pyarrow.OSFile] = {}
+
+    def __enter__(self) -> EntryWriter:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._close_text()
+        if self._staging is not None:
+            shutil.rmtree(self._staging, ignore_errors=True)  # gone once published; else what was staged
+
+    @property
+    def root(self) -> Path | None:
+        """The folder's cache root, made on first use; None when no cache can be kept."""
+        if self._root is False:
+            self._root = _usable_root(self.folder, create=True)
+        return self._root if isinstance(self._root, Path) else None
+
+    @property
+    def staging(self) -> Path:
+        """The folder the entry is written in, made on first use (OSError when it cannot be made)."""
+        if self._staging is None:
+            self._staging = Path(tempfile.mkdtemp(dir=self.root, prefix=_STAGING_PREFIX))
+        return self._staging
+
+    def write_text(self, name: str, frame: pd.DataFrame) -> None:
+        """Append rows of table ``name``'s prose columns (all of them, in file order)."""
+        table = pyarrow.Table.from_pandas(frame, schema=_text_schema(frame.columns), preserve_index=False)
+        if name not in self._text:
+            self._sinks[name] = pyarrow.OSFile(str(self.staging / f"{name}.text.arrow"), "wb")
+            self._text[name] = pyarrow.ipc.new_file(self._sinks[name], table.schema)
+        self._text[name].write_table(table)
+
+    def discard_text(self, name: str) -> None:
+        """Forget the prose streamed so far for table ``name`` (its rows are being read again)."""
+        if name in self._text:
+            self._text.pop(name).close()
+            self._sinks.pop(name).close()
+            os.unlink(self.staging / f"{name}.text.arrow")
+
+    def publish(self, frames: dict[str, pd.DataFrame], key: str) -> Path | None:
+        """Write ``frames`` beside the prose already streamed (a frame that still holds its prose columns writes
+        them too) and make them the entry ``key`` of the folder's cache; None when there is no cache to keep."""
+        if self.root is None:
+            return None
+        try:
+            if self._staging is not None and self._staging.parent != self.root:
+                return None  # staged elsewhere (the root was made meanwhile): not an entry of this cache
+            self._write(frames)
+            entry = self.root / key
+            if os.path.lexists(entry):
+                # A rename cannot replace a non-empty folder: the old entry is moved aside first, removed below.
+                os.rename(entry, self.root / f"{_RETIRED_PREFIX}{os.urandom(8).hex()}")
+            # Readers only ever see a complete entry: it appears by one rename.
+            os.replace(self.staging, entry)
+        except OSError:
+            return None
+        for old in self.root.iterdir():
+            # A process that still maps an old entry keeps reading it: unlinked files live on until unmapped.
+            # Only what this module made is removed, and never through a link.
+            if old != entry and _made_here(old.name) and stat.S_ISDIR(_lstat_mode(old)):
+                shutil.rmtree(old, ignore_errors=True)
+        return entry
+
+    def read_back(self, frames: dict[str, pd.DataFrame], key: str, *, publish: bool = True) -> dict[str, pd.DataFrame]:
+        """``frames`` with their streamed prose, memory-mapped: from the published entry when there is one (and
+        ``publish``), else from the staging folder (removed at exit; the maps keep its files)."""
+        entry = self.publish(frames, key) if publish else None
+        if entry is None:
+            self._write(frames)
+            entry = self.staging
+        return _read_entry(entry, list(frames))
+
+    def _write(self, frames: dict[str, pd.DataFrame]) -> None:
+        self._close_text()
         for name, frame in frames.items():
-            table = pyarrow.Table.from_pandas(frame, preserve_index=False)
-            path = str(staging / f"{name}.arrow")
+            prose = [column for column in _long_text(name) if column in frame.columns]
+            if prose:
+                self.write_text(name, frame[prose])
+                self._close_text()
+            elif not (self.staging / f"{name}.text.arrow").exists() and _long_text(name):
+                self.write_text(name, frame.iloc[:0].reindex(columns=_long_text(name)))  # a table with no rows
+                self._close_text()
+            table = pyarrow.Table.from_pandas(frame.drop(columns=prose), preserve_index=False)
+            path = str(self.staging / f"{name}.arrow")
             with pyarrow.OSFile(path, "wb") as sink, pyarrow.ipc.new_file(sink, table.schema) as writer:
                 writer.write_table(table)
-        if os.path.lexists(entry):
-            # A rename cannot replace a non-empty folder: the old entry is moved aside first, removed below.
-            os.rename(entry, root / f"{_RETIRED_PREFIX}{os.urandom(8).hex()}")
-        # Readers only ever see a complete entry: it appears by one rename.
-        os.replace(staging, entry)
-    except OSError:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
-        return None
-    for old in root.iterdir():
-        # A process that still maps an old entry keeps reading it: unlinked files live on until unmapped.
-        # Only what this module made is removed, and never through a link.
-        if old != entry and _made_here(old.name) and stat.S_ISDIR(_lstat_mode(old)):
-            shutil.rmtree(old, ignore_errors=True)
-    return entry
+
+    def _close_text(self) -> None:
+        for name in list(self._text):
+            self._text.pop(name).close()
+            self._sinks.pop(name).close()
+
+
+def _long_text(name: str) -> list[str]:
+    return TABLES[name].long_text_columns if name in TABLES else []
+
+
+def _text_schema(columns: Sequence[str]) -> pyarrow.Schema:
+    # Explicit: a block whose cells are all empty would otherwise be typed as null, not text.
+    return pyarrow.schema([(column, pyarrow.string()) for column in columns])
 
 
 def _made_here(name: str) -> bool:
@@ -248,7 +342,24 @@ def _url_rule_broken(frames: dict[str, pd.DataFrame]) -> str:
     return ""
 
 
-def _read_table(path: Path) -> pd.DataFrame:
+def _read_entry(entry: Path, names: Sequence[str]) -> dict[str, pd.DataFrame]:
+    return {name: _read_table(entry, name) for name in names}
+
+
+def _read_table(entry: Path, name: str) -> pd.DataFrame:
+    """One table, its prose columns joined back in file order; both files memory-mapped."""
+    frame = _read_arrow(entry / f"{name}.arrow")
+    prose = _long_text(name)
+    if not prose:
+        return frame
+    text = _read_arrow(entry / f"{name}.text.arrow")
+    if len(text) != len(frame) or set(text.columns) & set(frame.columns):
+        raise pyarrow.ArrowInvalid(f"{name}.text.arrow does not match {name}.arrow")
+    columns = [column for column in TABLES[name].columns if column in frame.columns or column in text.columns]
+    return pd.concat([frame, text], axis=1).reindex(columns=columns)
+
+
+def _read_arrow(path: Path) -> pd.DataFrame:
     table = pyarrow.ipc.open_file(pyarrow.memory_map(str(path), "r")).read_all()
     return table.to_pandas(types_mapper=_list_as_arrow)
 

@@ -10,6 +10,7 @@ import errno
 import os
 import stat
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -65,15 +66,36 @@ def read_regular_file(path: Path) -> bytes | None:
             raise UnreadableFileError(path, f"cannot be read: {error.strerror or error}") from None
 
 
-def read_folder_files(folder: Path, names: Iterable[str]) -> dict[str, bytes | None]:
-    """Each named file of ``folder`` (None when absent); :class:`UnreadableDataError` naming every unreadable one."""
-    files: dict[str, bytes | None] = {}
+@dataclass(frozen=True)
+class LargeFile:
+    """A regular file too large to read whole: it is read block by block from ``path``."""
+
+    path: Path
+    size: int
+
+
+def read_folder_files(
+    folder: Path, names: Iterable[str], *, whole_up_to: int | None = None
+) -> dict[str, bytes | LargeFile | None]:
+    """Each named file of ``folder`` (None when absent); :class:`UnreadableDataError` naming every unreadable one.
+
+    A file larger than ``whole_up_to`` bytes is not read but named, as a :class:`LargeFile`."""
+    files: dict[str, bytes | LargeFile | None] = {}
     unreadable: list[UnreadableFileError] = []
     for name in names:
+        path = folder / name
         try:
-            files[name] = read_regular_file(folder / name)
+            handle = open_regular_file(path)
+            if handle is None:
+                files[name] = None
+                continue
+            with handle:
+                size = os.fstat(handle.fileno()).st_size
+                files[name] = LargeFile(path, size) if whole_up_to is not None and size > whole_up_to else handle.read()
         except UnreadableFileError as error:
             unreadable.append(error)
+        except OSError as error:
+            unreadable.append(UnreadableFileError(path, f"cannot be read: {error.strerror or error}"))
     if unreadable:
         raise UnreadableDataError(unreadable)
     return files

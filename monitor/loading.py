@@ -1,4 +1,4 @@
-"""Read the CSV tables, parse them by the schema, and validate every row before anyone sees it.
+"""Load a dataset: every table read and checked (monitor.table_reading), then the rules across tables.
 
 Every problem is collected (never the first only) and reported as ``file:row:column: message``.
 Nothing is dropped: a dataset either loads whole or raises :class:`DataValidationError`.
@@ -6,77 +6,41 @@ Nothing is dropped: a dataset either loads whole or raises :class:`DataValidatio
 
 from __future__ import annotations
 
-import codecs
-import csv
-import difflib
-import io
-import itertools
+import hashlib
 import json
-import re
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute as pc
-import pyarrow.csv as pa_csv
 
 from monitor.actors import state_of
-from monitor.cache import files_key, read_cached, write_cached
+from monitor.cache import EntryWriter, content_key, read_cached
 from monitor.changelog import readable_release
 from monitor.errors import DataValidationError, Problem, reading_order
-from monitor.files import UnreadableDataError, UnreadableFileError, read_folder_files, read_regular_file
+from monitor.files import (
+    LargeFile,
+    UnreadableDataError,
+    UnreadableFileError,
+    read_folder_files,
+    read_regular_file,
+)
 from monitor.places import check_place_countries
-from monitor.schema import LIST_SEPARATOR, PARTIES_TO_THE_WAR, TABLES, TableSpec
-
-HEADER_ROW = 1
-FIRST_DATA_ROW = 2
-SHOWN_CHARS = 60  # a long value is quoted in a message by its first characters and its length
-SHOWN_ROWS = 10  # a duplicate id lists at most this many of its rows
-# Parsed dates are nanosecond timestamps; a date outside their span is clamped to the edge of it, so the
-# schema's range check still reports it (quoting the text as written) instead of the parser failing.
-_EARLIEST_DATE = pd.Timestamp("1678-01-01")
-_LATEST_DATE = pd.Timestamp("2261-01-01")  # a 1 January, so no precision rule fires on top
-# Whole numbers beyond float's exact range are clamped the same way before they become Int64.
-_LARGEST_WHOLE = 2.0**53
-_DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_BOOLEAN_TEXT = {"true": True, "false": False}
-_OTHER_DELIMITERS = {";": "semicolon", "\t": "tab", "|": "pipe"}
-_PYARROW_BLOCK_BYTES = 1 << 20
-# Enough problems to act on. Collecting them all costs time and memory in proportion to rows x problems (a
-# 6 KB zip of 200,000 empty rows held two million), so validation stops once it has this many.
-MAX_PROBLEMS = 1_000
-# Rows validated in one pass: few at first, so a file that is wrong everywhere stops within a second; more and
-# more after clean passes, so a valid million-row file takes a handful.
-FIRST_CHUNK_ROWS = 1_000
-LARGEST_CHUNK_ROWS = 250_000
-_LINE_END = re.compile(rb"\r\n?|\n")
-_BLANK_TAIL = b" \t,\r\n"  # what a blank line holds: nothing, spaces, or a spreadsheet's empty cells
-_TAIL_BLOCK_BYTES = 1 << 16
-
-
-@dataclass
-class ProblemBudget:
-    """How many more problems validation collects before it stops, and where it stopped."""
-
-    remaining: int = MAX_PROBLEMS
-    stopped: list[str] = field(default_factory=list)
-
-    @property
-    def spent(self) -> bool:
-        return self.remaining <= 0
-
-    def take(self, problems: list[Problem]) -> list[Problem]:
-        self.remaining -= len(problems)
-        return problems
-
-    def stop(self, what_was_not_checked: str) -> None:
-        self.stopped.append(what_was_not_checked)
+from monitor.schema import PARTIES_TO_THE_WAR, TABLES, TableSpec
+from monitor.table_reading import (
+    FIRST_DATA_ROW,
+    MAX_PROBLEMS,
+    ProblemBudget,
+    TextSink,
+    read_large_table,
+    read_table,
+    shorten,
+)
 
 
 @dataclass
@@ -172,6 +136,8 @@ def load_dataset(path: str | Path, *, use_cache: bool = True) -> Dataset:
 
     Validated tables are cached beside the files (``monitor.cache``): later loads of unchanged files skip
     parsing and validation. ``use_cache=False`` validates the files again (and refreshes the cache).
+    A table file larger than STREAM_FROM_BYTES is validated block by block, its prose streamed to the cache and
+    read back memory-mapped, so a million events validate in bounded memory.
     """
     folder = Path(path)
     if not folder.is_dir():
@@ -180,26 +146,37 @@ def load_dataset(path: str | Path, *, use_cache: bool = True) -> Dataset:
     about = {"version": read_version(folder), "latest_changes": release.changes}
     cached = read_cached(folder, DERIVED_TABLES) if use_cache else None
     if cached is not None:
-        derived = {
-            "event_actors": cached.pop("event_actors"),
-            "event_span_end": cached.pop("event_span_end")["span_end"],
-        }
-        return Dataset(**cached, **derived, **about, notices=release_notices)
+        return _dataset_from_cache(cached, about, release_notices)
     # Regular files only: a FIFO, a broken link or an unreadable file is a clear error, not a hang or a crash.
-    files = read_folder_files(folder, [spec.file_name for spec in TABLES.values()])
+    files = read_folder_files(folder, [spec.file_name for spec in TABLES.values()], whole_up_to=STREAM_FROM_BYTES)
     notices: list[str] = []
-    frames = validated_tables(files, where=str(folder), notices=notices)
-    key = files_key(files)  # the entry is named by the bytes validated, even if a file changes meanwhile
-    del files  # the raw bytes of a large folder are not needed while the cache is written
-    dataset = Dataset(**frames, **about, notices=(*release_notices, *notices))
-    if not notices:  # a file in an old format is read afresh each time, so its notice is never lost in a cache
-        write_cached(
-            folder,
-            {**frames, "event_actors": dataset.event_actors, "event_span_end": dataset.event_span_end.to_frame()},
-            key,
-        )
+    digests: dict[str, str | None] = {}
+    with EntryWriter(folder) as entry:
+        frames = validated_tables(files, where=str(folder), notices=notices, text_sink=entry, digests=digests)
+        del files  # the raw bytes of a large folder are not needed while the cache is written
+        # The entry is named by the bytes validated, even if a file changes meanwhile.
+        key = content_key(digests)
+        streamed = [name for name, spec in TABLES.items() if not set(spec.long_text_columns) <= set(frames[name])]
+        dataset = Dataset(**frames, **about, notices=(*release_notices, *notices))
+        derived = {"event_actors": dataset.event_actors, "event_span_end": dataset.event_span_end.to_frame()}
+        if streamed:  # prose was never held: read back from the entry, memory-mapped
+            stored = entry.read_back({**frames, **derived}, key, publish=not notices)
+            return _dataset_from_cache(stored, about, (*release_notices, *notices))
+        if not notices:  # a file in an old format is read afresh each time, so its notice is never lost in a cache
+            entry.publish({**frames, **derived}, key)
     return dataset
 
+
+def _dataset_from_cache(frames: dict[str, pd.DataFrame], about: dict[str, str], notices: tuple[str, ...]) -> Dataset:
+    derived: dict[str, Any] = {}
+    if "event_actors" in frames:
+        span_end = frames.pop("event_span_end")["span_end"]
+        derived = {"event_actors": frames.pop("event_actors"), "event_span_end": span_end}
+    return Dataset(**frames, **derived, **about, notices=notices)
+
+
+# A table file larger than this is validated as a stream of row blocks (monitor.table_reading.read_large_table).
+STREAM_FROM_BYTES = 64 << 20
 
 # Stored in the cache with the tables: their names and columns.
 DERIVED_TABLES = {"event_actors": ("event_row", "actor_id"), "event_span_end": ("span_end",)}
@@ -231,18 +208,24 @@ def validated_tables(
     notices: list[str] | None = None,
     max_rows: int | None = None,
     max_problems: int = MAX_PROBLEMS,
+    text_sink: TextSink | None = None,
+    digests: dict[str, str | None] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every table parsed and validated, by table name; raise one error listing the problems.
 
     A required file that is absent (None or not a key) is a problem; an optional one loads as an empty table.
     A file in the previous format loads, and ``notices`` (when given) receives what was read differently.
     After ``max_problems`` problems validation stops, and the error says what was left unchecked.
+    A :class:`LargeFile` is read as a stream: its prose columns go to ``text_sink`` chunk by chunk and its
+    frame holds the other columns. ``digests`` (when given) receives each file's SHA-256 (None: absent).
     """
     problems: list[Problem] = []
     frames: dict[str, pd.DataFrame] = {}
     budget = ProblemBudget(max_problems)
     for spec in TABLES.values():
         data = files.get(spec.file_name)
+        if digests is not None and not isinstance(data, LargeFile):
+            digests[spec.file_name] = None if data is None else hashlib.sha256(data).hexdigest()
         if budget.spent:
             if data is not None:
                 budget.stop(f"{spec.file_name} was not checked")
@@ -253,7 +236,16 @@ def validated_tables(
             else:
                 problems.append(budget.take([Problem(spec.file_name, 0, "*", f"file is missing from {where}")])[0])
             continue
-        frame, table_problems = read_table(data, spec, notices, max_rows=max_rows, budget=budget)
+        if isinstance(data, LargeFile):
+            if text_sink is None:
+                raise ValueError(f"{spec.file_name} is read as a stream, which needs somewhere to put its prose")
+            frame, table_problems, digest = read_large_table(
+                data.path, spec, notices, budget=budget, text_sink=text_sink
+            )
+            if digests is not None:
+                digests[spec.file_name] = digest
+        else:
+            frame, table_problems = read_table(data, spec, notices, max_rows=max_rows, budget=budget)
         problems.extend(table_problems)
         if frame is not None:
             frames[spec.name] = frame
@@ -294,432 +286,6 @@ def read_version(folder: Path) -> str:
         return "unversioned"
 
 
-def read_table(
-    data: bytes,
-    spec: TableSpec,
-    notices: list[str] | None = None,
-    *,
-    max_rows: int | None = None,
-    budget: ProblemBudget | None = None,
-) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Parse and validate one CSV file's bytes; the frame is None when its header is unusable.
-
-    A header in the previous format (``spec.legacy_renames``) is read into the current columns, with a notice.
-    Blank lines at the end are dropped before anything is parsed; a file with more than ``max_rows`` rows is
-    refused before any frame is built; validation stops once ``budget`` is spent."""
-    name = spec.file_name
-    budget = budget if budget is not None else ProblemBudget()
-    data = without_trailing_blank_lines(data)
-    text, problems = _decode(data, name)
-    if text is None:
-        return None, problems
-    if not text or text.isspace():  # (not text.strip(): that would copy a large file once more)
-        return None, [Problem(name, 0, "*", f"file is empty; expected a header row: {','.join(spec.columns)}")]
-    header, header_problems = _check_header(text, spec)
-    if header_problems:
-        return None, header_problems
-    # pyarrow parses the bytes themselves: the decoded copy (as large as the file) is let go first.
-    del text
-    if max_rows is not None and has_more_rows_than(data, max_rows):
-        return None, budget.take([Problem(name, 0, "*", f"has more than {max_rows:,} rows; the limit is {max_rows:,}")])
-    raw, problems = _read_cells(data.removeprefix(codecs.BOM_UTF8), spec, header)
-    if raw is None:
-        return None, budget.take(problems[: max(budget.remaining, 1)])
-    if _is_legacy(header, spec):
-        raw = _upgrade_legacy(raw, spec, notices if notices is not None else [])
-    frame, problems = _parse_columns(raw, spec, budget)
-    problems.extend(_validate(frame, raw, spec, {(p.row, p.column) for p in problems}, budget))
-    return frame, problems
-
-
-def without_trailing_blank_lines(data: bytes) -> bytes:
-    """The file without the blank lines (or lines of empty cells) at its end, found from the end backwards.
-
-    Spreadsheets export such lines, and a few kilobytes of zip can hold millions of them: dropped before
-    parsing, they cost nothing. The file is returned as it is (no copy) when it has none."""
-    end = len(data)
-    while end > 0:
-        start = max(0, end - _TAIL_BLOCK_BYTES)
-        kept = data[start:end].rstrip(_BLANK_TAIL)
-        end = start + len(kept)
-        if kept:
-            break
-    # The last filled line keeps its own trailing empty cells ('a,b,,'), up to its line end.
-    while end < len(data) and data[end : end + 1] in (b" ", b"\t", b","):
-        end += 1
-    line_end = _LINE_END.match(data, end)
-    cut = line_end.end() if line_end is not None else end  # its line end stays: pyarrow needs it after a header
-    return data if cut == len(data) else data[:cut]
-
-
-def has_more_rows_than(data: bytes, limit: int) -> bool:
-    """True when the file holds more than ``limit`` data rows (records after the header).
-
-    Line ends bound the number of records and are counted in C; only when they exceed the limit are records
-    counted exactly (a quoted cell may hold line breaks), and never more than ``limit + 2`` of them."""
-    line_ends = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
-    if line_ends <= limit:
-        return False
-    records = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""))
-    return sum(1 for _ in itertools.islice(records, limit + 2)) > limit + 1
-
-
-def _decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
-    try:
-        # utf-8-sig accepts a byte-order mark; the CSV reader accepts CRLF line ends.
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError as error:
-        row = _row_at(data[: error.start].decode("utf-8-sig"))
-        byte = data[error.start : error.start + 1].hex()
-        message = f"is not UTF-8 (byte 0x{byte}); save the file as UTF-8"
-        return None, [Problem(name, row, "*", message)]
-
-
-def _row_at(before: str) -> int:
-    """The row (header = 1) in which the text that follows ``before`` starts."""
-    rows = sum(1 for _ in _records(before))
-    return rows + 1 if not before or before.endswith(("\n", "\r")) else max(rows, 1)
-
-
-def _records(text: str) -> Iterator[list[str]]:
-    """CSV records as Python reads them; newline="" lets a lone CR end a line as it does for pyarrow."""
-    return csv.reader(io.StringIO(text, newline=""))
-
-
-def _first_record(text: str) -> list[str]:
-    try:
-        return next(_records(text), [])
-    except csv.Error:
-        return []
-
-
-def _is_legacy(header: list[str], spec: TableSpec) -> bool:
-    """True when the header uses a column name of the previous format instead of its current name."""
-    return any(old in header and new not in header for old, new in spec.legacy_renames.items())
-
-
-def _check_header(text: str, spec: TableSpec) -> tuple[list[str], list[Problem]]:
-    """The header's column names, and every problem with them."""
-    name = spec.file_name
-    header = [column.strip() for column in _first_record(text)]
-    if len(header) == 1:
-        for delimiter, label in _OTHER_DELIMITERS.items():
-            if delimiter in header[0]:
-                return header, [Problem(name, HEADER_ROW, "*", f"columns are separated by {label}s; use commas")]
-    problems = []
-    seen: set[str] = set()
-    for column in header:
-        if column in seen:
-            problems.append(Problem(name, HEADER_ROW, _label(column), "column appears twice in the header"))
-        seen.add(column)
-    expected, allowed = list(spec.columns), list(spec.columns)
-    if _is_legacy(header, spec):
-        # The previous format: old names stand for the new ones, and the columns it lacked may be absent.
-        old_name = {new: old for old, new in spec.legacy_renames.items()}
-        allowed = [old_name.get(column, column) for column in spec.columns]
-        expected = [column for column in allowed if column not in spec.legacy_defaults]
-    missing = [column for column in expected if column not in seen]
-    for column in header:
-        if column not in allowed:
-            hint = difflib.get_close_matches(column.lstrip("\ufeff"), missing, n=1, cutoff=0.5)
-            suggestion = f"; did you mean '{hint[0]}'?" if hint else f"; expected only: {', '.join(spec.columns)}"
-            problems.append(Problem(name, HEADER_ROW, _label(column), f"unknown column{suggestion}"))
-    for column in missing:
-        problems.append(Problem(name, HEADER_ROW, column, "required column is missing from the header"))
-    return header, problems
-
-
-def _upgrade_legacy(raw: pd.DataFrame, spec: TableSpec, notices: list[str]) -> pd.DataFrame:
-    """A table read in the previous format, renamed and filled into the current columns (cells stay text)."""
-    renamed = {old: new for old, new in spec.legacy_renames.items() if old in raw.columns}
-    raw = raw.rename(columns=renamed)
-    filled = {column: text for column, text in spec.legacy_defaults.items() if column not in raw.columns}
-    raw = raw.assign(**{column: pd.Series(text, index=raw.index, dtype=object) for column, text in filled.items()})
-    said = [f"'{old}' is read as '{new}'" for old, new in renamed.items()]
-    said += [
-        f"'{column}' is filled with '{text}'" if text else f"'{column}' is left empty"
-        for column, text in filled.items()
-    ]
-    notices.append(
-        f"{spec.file_name} is in the previous (1.x) format, still accepted in this release but deprecated: "
-        + "; ".join(said)
-        + ". Rename and add those columns (see the template) before the next major version."
-    )
-    return raw[spec.columns]
-
-
-def _read_cells(data: bytes, spec: TableSpec, header: list[str]) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Every cell as text, from valid UTF-8 bytes without a byte-order mark. pyarrow is strict where pandas pads
-    or drops fields silently."""
-    name = spec.file_name
-    # The header is in the first bytes; a character cut at the end of the slice is dropped, not an error.
-    raw_header = _first_record(data[:_PYARROW_BLOCK_BYTES].decode("utf-8", errors="ignore"))
-    ragged_rows = 0
-
-    def count_ragged(_row: object) -> str:
-        nonlocal ragged_rows
-        ragged_rows += 1
-        return "skip"
-
-    try:
-        table = pa_csv.read_csv(
-            io.BytesIO(data),
-            # One block must hold the longest row; the whole file always does.
-            read_options=pa_csv.ReadOptions(block_size=max(_PYARROW_BLOCK_BYTES, len(data) + 1)),
-            parse_options=pa_csv.ParseOptions(
-                newlines_in_values=True,
-                # Blank lines are kept as rows so that row numbers stay those a spreadsheet shows.
-                ignore_empty_lines=False,
-                invalid_row_handler=count_ragged,
-            ),
-            convert_options=pa_csv.ConvertOptions(
-                column_types={column: pyarrow.string() for column in raw_header},
-                strings_can_be_null=False,
-            ),
-        )
-    except pyarrow.ArrowException as error:
-        return None, [Problem(name, 0, "*", f"file is not valid CSV: {_shorten(str(error), 200)}")]
-    if ragged_rows:
-        # Rare and only on bad files: find the row numbers with the slower exact reader.
-        return None, _ragged_rows(data.decode("utf-8"), name) or [
-            Problem(name, 0, "*", f"{ragged_rows} row(s) do not have as many fields as the header")
-        ]
-    if sorted(column.strip() for column in table.column_names) != sorted(header):
-        return None, [Problem(name, HEADER_ROW, "*", "the header could not be read; check its quote marks")]
-    # Blank rows at the end are dropped (spreadsheets export them); a blank row before data is a problem.
-    blank = _blank_rows(table)
-    filled = (~blank).nonzero()[0]
-    last = int(filled[-1]) + 1 if len(filled) else 0
-    inner_blanks = blank[:last].nonzero()[0]
-    if len(inner_blanks):
-        return None, [
-            Problem(name, int(index) + FIRST_DATA_ROW, "*", "row is blank; delete it or fill it in")
-            for index in inner_blanks
-        ]
-    raw = table.slice(0, last).to_pandas()
-    raw.columns = [column.strip() for column in raw.columns]
-    return raw, []
-
-
-def _blank_rows(table: pyarrow.Table) -> np.ndarray:
-    """True for each row whose every cell is empty or white space."""
-    blank = np.ones(table.num_rows, dtype=bool)
-    for column in table.columns:
-        blank &= pc.equal(pc.utf8_trim_whitespace(column), "").to_numpy(zero_copy_only=False)
-    return blank
-
-
-def _ragged_rows(text: str, name: str) -> list[Problem]:
-    records = _records(text)
-    header = next(records, [])
-    problems = []
-    for row, record in enumerate(records, start=FIRST_DATA_ROW):
-        # A blank line is one empty record for pyarrow, and no fields at all for Python: not ragged.
-        if record and len(record) != len(header):
-            extra_or_missing = "more" if len(record) > len(header) else "fewer"
-            message = f"row has {len(record)} fields, {extra_or_missing} than the header's {len(header)}"
-            problems.append(Problem(name, row, "*", message))
-    return problems
-
-
-def _parse_columns(raw: pd.DataFrame, spec: TableSpec, budget: ProblemBudget) -> tuple[pd.DataFrame, list[Problem]]:
-    parsed: dict[str, pd.Series] = {}
-    problems: list[Problem] = []
-    for column in spec.columns:
-        text = raw[column].str.strip()
-        empty = text == ""
-        kind = spec.column_kind(column)
-        values, bad = _PARSERS[kind](text, empty)
-        parsed[column] = values
-        for index in raw.index[bad][: max(budget.remaining - len(problems), 0)]:
-            problems.append(
-                Problem(
-                    spec.file_name,
-                    int(index) + FIRST_DATA_ROW,
-                    column,
-                    _PARSE_MESSAGES[kind].format(_shorten(raw.at[index, column])),
-                )
-            )
-    return pd.DataFrame(parsed, index=raw.index), budget.take(problems)
-
-
-def _parse_string(text: pd.Series, empty: pd.Series) -> tuple[pd.Series, pd.Series]:
-    return text.mask(empty), pd.Series(False, index=text.index)
-
-
-def _parse_date(text: pd.Series, empty: pd.Series) -> tuple[pd.Series, pd.Series]:
-    dates = pd.to_datetime(text.where(text.str.match(_DATE_TEXT.pattern)), format="%Y-%m-%d", errors="coerce")
-    bad = dates.isna() & ~empty
-    dates = dates.mask(dates < _EARLIEST_DATE, _EARLIEST_DATE).mask(dates > _LATEST_DATE, _LATEST_DATE)
-    return dates.astype("datetime64[ns]"), bad
-
-
-def _parse_number(text: pd.Series, empty: pd.Series) -> tuple[pd.Series, pd.Series]:
-    numbers = pd.to_numeric(text.mask(empty), errors="coerce").astype("Float64")
-    numbers = numbers.mask(numbers.abs() == float("inf"))  # 'inf', or '1e999', is not a figure
-    bad = numbers.isna() & ~empty
-    return numbers, bad.astype(bool)
-
-
-def _parse_integer(text: pd.Series, empty: pd.Series) -> tuple[pd.Series, pd.Series]:
-    numbers, bad = _parse_number(text, empty)
-    fractional = (numbers % 1 != 0).fillna(False).astype(bool)
-    whole = numbers.mask(fractional).clip(-_LARGEST_WHOLE, _LARGEST_WHOLE)
-    return whole.round().astype("Int64"), bad | fractional
-
-
-def _parse_boolean(text: pd.Series, empty: pd.Series) -> tuple[pd.Series, pd.Series]:
-    values = text.str.lower().map(_BOOLEAN_TEXT).astype("boolean")
-    return values, (values.isna() & ~empty).astype(bool)
-
-
-def _parse_list(text: pd.Series, empty: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """'a; b;' -> ['a', 'b'] in Arrow, without a Python loop (a million rows take a fraction of a second)."""
-    cells = pyarrow.array(text.fillna("").to_numpy(dtype=object), pyarrow.string())
-    parts = pc.split_pattern(cells, LIST_SEPARATOR)
-    flat = pc.utf8_trim_whitespace(pc.list_flatten(parts))
-    keep = pc.not_equal(flat, "").to_numpy(zero_copy_only=False)
-    counts = np.bincount(pc.list_parent_indices(parts).to_numpy()[keep], minlength=len(cells))
-    offsets = pyarrow.array(np.concatenate([[0], np.cumsum(counts)]).astype(np.int32))
-    lists = pyarrow.ListArray.from_arrays(
-        offsets, flat.filter(pyarrow.array(keep)), mask=pyarrow.array(empty.to_numpy())
-    )
-    values = pd.Series(pd.arrays.ArrowExtensionArray(lists), index=text.index)
-    return values, pd.Series(False, index=text.index)
-
-
-_PARSERS = {
-    "string": _parse_string,
-    "url": _parse_string,
-    "date": _parse_date,
-    "number": _parse_number,
-    "integer": _parse_integer,
-    "boolean": _parse_boolean,
-    "list": _parse_list,
-}
-_PARSE_MESSAGES = {
-    "date": "'{}' is not a date; write YYYY-MM-DD",
-    "number": "'{}' is not a number; write digits only, with no thousands separator",
-    "integer": "'{}' is not a whole number",
-    "boolean": "'{}' is not true or false",
-}
-
-
-def _validate(
-    frame: pd.DataFrame,
-    raw: pd.DataFrame,
-    spec: TableSpec,
-    already_reported: set[tuple[int, str]],
-    budget: ProblemBudget,
-) -> list[Problem]:
-    """The schema's problems, found chunk by chunk of rows until the budget is spent.
-
-    Uniqueness spans chunks, so it is checked on whole columns first (as pandera would: every row of a
-    repeated value); the other checks see one row at a time and are run on growing chunks."""
-    problems = budget.take(_duplicates(frame, raw, spec, already_reported, limit=budget.remaining))
-    schema = _chunk_schema(spec)
-    start, size = 0, FIRST_CHUNK_ROWS
-    while start < len(frame):
-        if budget.spent:
-            budget.stop(
-                f"{spec.file_name} rows {start + FIRST_DATA_ROW:,} to {len(frame) + HEADER_ROW:,} "
-                "were not fully checked"
-            )
-            break
-        try:
-            schema.validate(frame.iloc[start : start + size], lazy=True)
-        except pa.errors.SchemaErrors as errors:
-            found = _problems_from_failures(errors.failure_cases, raw, spec, already_reported)
-            problems.extend(budget.take(found))
-        start, size = start + size, min(size * 4, LARGEST_CHUNK_ROWS)
-    return problems
-
-
-def _unique_columns(spec: TableSpec) -> list[str]:
-    return [name for name, column in spec.schema.columns.items() if column.unique]
-
-
-_CHUNK_SCHEMAS: dict[str, pa.DataFrameSchema] = {}
-
-
-def _chunk_schema(spec: TableSpec) -> pa.DataFrameSchema:
-    """The table's schema without its uniqueness rules, which a chunk of rows cannot judge."""
-    if spec.name not in _CHUNK_SCHEMAS:
-        _CHUNK_SCHEMAS[spec.name] = spec.schema.update_columns(
-            {column: {"unique": False} for column in _unique_columns(spec)}
-        )
-    return _CHUNK_SCHEMAS[spec.name]
-
-
-def _duplicates(
-    frame: pd.DataFrame, raw: pd.DataFrame, spec: TableSpec, already_reported: set[tuple[int, str]], limit: int
-) -> list[Problem]:
-    """Every row of a value that a unique column holds more than once (empty cells are not values), up to
-    ``limit`` of them."""
-    problems: list[Problem] = []
-    rows_by_value: dict[str, pd.Series] = {}
-    for column in _unique_columns(spec):
-        values = frame[column]
-        repeated = values.notna() & values.duplicated(keep=False)
-        for index in frame.index[repeated.to_numpy(dtype=bool)]:
-            if len(problems) >= limit:
-                return problems
-            row = int(index) + FIRST_DATA_ROW
-            if (row, column) not in already_reported:
-                message = _describe("field_uniqueness", raw, index, column, rows_by_value)
-                problems.append(Problem(spec.file_name, row, column, message))
-    return problems
-
-
-def _problems_from_failures(
-    failures: pd.DataFrame, raw: pd.DataFrame, spec: TableSpec, already_reported: set[tuple[int, str]]
-) -> list[Problem]:
-    row_check_columns = {check.error: check.statistics["column"] for check in spec.schema.checks}
-    rows_by_value: dict[str, pd.Series] = {}  # per column, for duplicates: each value's row numbers
-    problems = []
-    for failure in failures.itertuples(index=False):
-        check = str(failure.check)
-        if pd.isna(failure.index):
-            problems.append(Problem(spec.file_name, 0, str(failure.column), check))
-            continue
-        row = int(failure.index) + FIRST_DATA_ROW
-        if check in row_check_columns:
-            problems.append(Problem(spec.file_name, row, row_check_columns[check], check))
-            continue
-        column = str(failure.column)
-        if (row, column) not in already_reported:
-            message = _describe(check, raw, failure.index, column, rows_by_value)
-            problems.append(Problem(spec.file_name, row, column, message))
-    return problems
-
-
-def _describe(check: str, raw: pd.DataFrame, index: int, column: str, rows_by_value: dict[str, pd.Series]) -> str:
-    text = raw.at[index, column].strip()
-    if check == "not_nullable":
-        return "must not be empty"
-    if check == "field_uniqueness":
-        if column not in rows_by_value:
-            cells = raw[column].str.strip()
-            rows_by_value[column] = pd.Series(raw.index + FIRST_DATA_ROW).groupby(cells.to_numpy()).agg(list)
-        rows = rows_by_value[column][text]
-        shown = ", ".join(str(int(row)) for row in rows[:SHOWN_ROWS])
-        more = f" and {len(rows) - SHOWN_ROWS} more" if len(rows) > SHOWN_ROWS else ""
-        return f"duplicate {column} '{_shorten(text)}' (rows {shown}{more})"
-    return f"'{_shorten(text)}' {check}"
-
-
-def _shorten(text: str, limit: int = SHOWN_CHARS) -> str:
-    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
-
-
-def _label(column: str) -> str:
-    """A header cell as a problem's column: shortened, with invisible characters spelled out."""
-    shown = _shorten(column)
-    if not shown:
-        return "(blank)"
-    return shown if shown.isprintable() else shown.encode("unicode_escape").decode("ascii")
-
-
 def check_references(frames: dict[str, pd.DataFrame]) -> list[Problem]:
     """Cross-table rules: every id a row names exists, places lie in their country, and the interested-party flag
     is consistent."""
@@ -735,18 +301,17 @@ def check_references(frames: dict[str, pd.DataFrame]) -> list[Problem]:
             target_table, target_column = target.split(".")
             if target_table not in frames:
                 continue
-            known = set(frames[target_table][target_column].dropna())
             values = frame[column]
             if spec.column_kind(column) == "list":
                 values = values.explode()
-            unknown = values.notna() & ~values.isin(known)
+            unknown = values.notna() & ~_is_in(values, frames[target_table][target_column])
             for index, value in values[unknown].items():
                 problems.append(
                     Problem(
                         spec.file_name,
                         int(index) + FIRST_DATA_ROW,
                         column,
-                        f"unknown id '{_shorten(value)}' (not in {TABLES[target_table].file_name})",
+                        f"unknown id '{shorten(value)}' (not in {TABLES[target_table].file_name})",
                     )
                 )
     if "places" in frames:
@@ -759,6 +324,18 @@ def check_references(frames: dict[str, pd.DataFrame]) -> list[Problem]:
         if "sources" in frames:
             problems.extend(_check_reported_before_published(frames["claims"], frames["sources"]))
     return problems
+
+
+def _is_in(values: pd.Series, known: pd.Series) -> np.ndarray:
+    """True where a value is one of ``known``, by Arrow's hash lookup: pandas' isin on text builds a Python
+    object per known id (9 s for a million events' references)."""
+    value_set = pc.unique(_arrow_text(known.dropna()))
+    return pc.fill_null(pc.is_in(_arrow_text(values), value_set), False).to_numpy(zero_copy_only=False)
+
+
+def _arrow_text(values: pd.Series) -> pyarrow.Array | pyarrow.ChunkedArray:
+    # Arrow-backed columns (text, exploded lists) convert without a copy.
+    return pyarrow.array(values.array, from_pandas=True).cast(pyarrow.string())
 
 
 def _claims_problem(index: int, column: str, message: str) -> Problem:

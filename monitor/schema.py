@@ -164,6 +164,11 @@ class TableSpec:
     def column_kind(self, column: str) -> str:
         return self.schema.columns[column].metadata["kind"]
 
+    @property
+    def long_text_columns(self) -> list[str]:
+        """The prose columns (``long_text``), in file order."""
+        return [name for name, column in self.schema.columns.items() if column.metadata.get("long_text")]
+
 
 def _column(
     kind: str,
@@ -174,8 +179,12 @@ def _column(
     unique: bool = False,
     references: str | None = None,
     example: str = "",
+    long_text: bool = False,
 ) -> pa.Column:
-    """A pandera column whose dtype follows from how its CSV text is parsed."""
+    """A pandera column whose dtype follows from how its CSV text is parsed.
+
+    ``long_text`` marks prose (titles, summaries, excerpts, notes): no rule across rows or tables reads it, so a
+    large table is validated without holding it (it streams to the cache) and pages read it only for rows shown."""
     dtypes: dict[str, Any] = {
         "string": str,
         "url": str,
@@ -201,6 +210,8 @@ def _column(
             )
         )
     metadata: dict[str, Any] = {"kind": kind, "example": example}
+    if long_text:
+        metadata["long_text"] = True
     if references:
         metadata["references"] = references
     return pa.Column(
@@ -236,6 +247,7 @@ def _excerpt(description: str) -> pa.Column:
         "string",
         description,
         required=False,
+        long_text=True,
         checks=[
             pa.Check.str_length(
                 max_value=EXCERPT_MAX_CHARS,
@@ -282,7 +294,10 @@ SOURCES = TableSpec(
             "source_id": _identifier("Unique id of the source.", "reuters-2025-06-17-shoigu"),
             "kind": _column("string", "What sort of source it is.", checks=[_one_of(SOURCE_KINDS)], example="news"),
             "title": _column(
-                "string", "Title as published (or a neutral description when it has none).", example="Headline"
+                "string",
+                "Title as published (or a neutral description when it has none).",
+                example="Headline",
+                long_text=True,
             ),
             "publisher": _column("string", "Outlet, agency or government that published it.", example="Reuters"),
             "author": _column("string", "Named author(s), if any.", required=False),
@@ -298,7 +313,7 @@ SOURCES = TableSpec(
                 "For the seed articles: the seed file's name, so the excerpt audit can find the text.",
                 required=False,
             ),
-            "notes": _column("string", "What a reader should know about this source.", required=False),
+            "notes": _column("string", "What a reader should know about this source.", required=False, long_text=True),
         },
         strict=True,
     ),
@@ -413,8 +428,10 @@ EVENTS = TableSpec(
                 checks=[_one_of(DATE_PRECISIONS)],
                 example="day",
             ),
-            "title": _column("string", "Short neutral title (our words).", example="Treaty signed"),
-            "summary": _column("string", "One or two neutral sentences (our words).", example="Summary."),
+            "title": _column("string", "Short neutral title (our words).", example="Treaty signed", long_text=True),
+            "summary": _column(
+                "string", "One or two neutral sentences (our words).", example="Summary.", long_text=True
+            ),
             "category": _column("string", "What kind of event.", checks=[_one_of(EVENT_CATEGORIES)], example="treaty"),
             "status": _column(
                 "string",
@@ -443,7 +460,10 @@ EVENTS = TableSpec(
                 example="2",
             ),
             "notes": _column(
-                "string", "Where sources disagree, or a seed is wrong, and what others say.", required=False
+                "string",
+                "Where sources disagree, or a seed is wrong, and what others say.",
+                required=False,
+                long_text=True,
             ),
         },
         checks=[
@@ -574,7 +594,7 @@ CLAIMS = TableSpec(
                 "string", "Where the counted people are.", required=False, references="places.place_id"
             ),
             "excerpt": _excerpt("Verbatim passage from the first source (at most 200 characters)."),
-            "notes": _column("string", "Context, conflicts with other sources.", required=False),
+            "notes": _column("string", "Context, conflicts with other sources.", required=False, long_text=True),
         },
         checks=[
             _row_check(

@@ -7,7 +7,7 @@ import streamlit as st
 from components.render import current_view
 from components.upload import show_upload_error, show_upload_status, template_buttons, upload_widget
 from monitor.bundle import MAX_UNZIPPED_BYTES, MAX_UPLOAD_MB, MAX_UPLOAD_ROWS, MEGABYTE
-from monitor.loading import MAX_PROBLEMS
+from monitor.table_reading import MAX_PROBLEMS
 
 view = current_view()
 

@@ -13,7 +13,7 @@ import time
 import pandas as pd
 import pytest
 
-from monitor import DataValidationError, load_dataset
+from monitor import DataValidationError, load_dataset, loading, table_reading
 from monitor.schema import TABLES
 
 EVENTS_HEADER = (
@@ -488,3 +488,15 @@ def test_a_50_megabyte_file_with_one_bad_row_names_it(minimal_dir):
     assert problems_in(minimal_dir) == [
         f"events.csv:{rows + 2}:date_start: '2030-01-01' must be between 1953-01-01 and 2025-12-31"
     ]
+
+
+@pytest.fixture(autouse=True, params=["whole", "streamed"])
+def reading(request, monkeypatch) -> str:
+    """Every case read both ways: whole (as uploads and small folders are) and as a stream of small blocks, as a
+    table over STREAM_FROM_BYTES is; the problems must be the same, word for word."""
+    if request.param == "streamed":
+        monkeypatch.setattr(loading, "STREAM_FROM_BYTES", 0)
+        # Rows span blocks, and a longer row grows the block; the 50 MB files are read in blocks of a usual size.
+        block = table_reading.STREAM_BLOCK_BYTES if request.node.get_closest_marker("slow") else 256
+        monkeypatch.setattr(table_reading, "STREAM_BLOCK_BYTES", block)
+    return request.param

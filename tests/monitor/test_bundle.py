@@ -13,8 +13,8 @@ from uploads import as_zip, fixture_files
 
 from monitor import DataValidationError, bundle, data_dir, load_dataset, load_tables
 from monitor.bundle import DATASET_ZIP_EXTRAS, dataset_to_zip, files_from_upload, table_file_name, template_csv
-from monitor.loading import read_table
 from monitor.schema import TABLES
+from monitor.table_reading import read_table
 
 
 def problems_of(named_bytes) -> list[str]:

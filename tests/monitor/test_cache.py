@@ -116,3 +116,27 @@ def test_without_the_variable_a_writable_folder_keeps_its_cache_beside_it(minima
     monkeypatch.delenv(CACHE_DIR_VARIABLE)
     load_dataset(minimal_dir)
     assert (minimal_dir / CACHE_FOLDER).is_dir()
+
+
+def test_the_prose_is_stored_apart_so_reading_the_rest_never_touches_it(shipped_copy):
+    load_dataset(shipped_copy)
+    entry = entries(shipped_copy)[0]
+    for name, spec in TABLES.items():
+        stored = cache_module._read_arrow(entry / f"{name}.arrow")
+        assert not set(spec.long_text_columns) & set(stored.columns), name
+        if spec.long_text_columns:
+            assert list(cache_module._read_arrow(entry / f"{name}.text.arrow").columns) == spec.long_text_columns
+
+
+def test_a_large_table_streams_even_where_no_cache_can_be_kept(shipped_copy, monkeypatch, tmp_path):
+    """The prose of a streamed table needs a file: with no usable cache folder it is staged in a private
+    temporary folder, read back memory-mapped, and the folder is removed at once."""
+    fresh = load_dataset(shipped_copy, use_cache=False)
+    monkeypatch.setattr(cache_module, "_usable_root", lambda folder, create: None)
+    monkeypatch.setattr(cache_module.tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr("monitor.loading.STREAM_FROM_BYTES", 50_000)  # events, claims and sources stream
+    streamed = load_dataset(shipped_copy, use_cache=False)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(streamed.table(name), fresh.table(name))
+    assert list((tmp_path / "tmp").iterdir()) == []

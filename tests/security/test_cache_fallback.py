@@ -20,6 +20,7 @@ from monitor import cache as cache_module
 from monitor import load_dataset
 from monitor.cache import CACHE_DIR_VARIABLE, cache_key, cache_root, read_cached
 from monitor.loading import DERIVED_TABLES
+from monitor.schema import TABLES
 
 FORGED_TITLE = "Forged title"
 FORGED_URL = "javascript:alert(document.cookie)"
@@ -147,8 +148,8 @@ def test_the_fallback_is_made_private_to_this_user(minimal_dir, temp_dir):
 def test_a_trusted_cache_never_bypasses_the_url_rule(minimal_dir):
     genuine = load_dataset(minimal_dir)
     entry = cache_root(minimal_dir) / cache_key(minimal_dir)
-    sources = genuine.sources.assign(url=FORGED_URL)
-    write_table(entry / "sources.arrow", sources)
+    sources = genuine.sources.assign(url=FORGED_URL).drop(columns=TABLES["sources"].long_text_columns)
+    write_table(entry / "sources.arrow", sources)  # the prose lives in sources.text.arrow
 
     dataset, warned = load_warned(minimal_dir)
     assert_served_from_the_files(dataset)
@@ -168,10 +169,11 @@ def test_a_damaged_entry_is_rewritten_after_validation(minimal_dir):
 def test_an_entry_with_the_wrong_columns_is_skipped_with_a_warning_and_rewritten(minimal_dir):
     genuine = load_dataset(minimal_dir)
     entry = cache_root(minimal_dir) / cache_key(minimal_dir)
-    write_table(entry / "events.arrow", genuine.events.drop(columns=["title"]))
+    prose = TABLES["events"].long_text_columns
+    write_table(entry / "events.arrow", genuine.events.drop(columns=[*prose, "category"]))
 
     dataset, warned = load_warned(minimal_dir)
-    assert list(dataset.events["title"]) == list(genuine.events["title"])
+    assert list(dataset.events["category"]) == list(genuine.events["category"])
     assert read_cached(minimal_dir, DERIVED_TABLES) is not None
     assert "columns" in warned
 

@@ -18,8 +18,8 @@ from uploads import as_zip, fixture_files, realistic_events
 from components.upload import validate_upload
 from monitor import DataValidationError
 from monitor.bundle import MAX_UNZIPPED_BYTES, MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS
-from monitor.loading import MAX_PROBLEMS, has_more_rows_than, read_table, without_trailing_blank_lines
 from monitor.schema import TABLES
+from monitor.table_reading import MAX_PROBLEMS, has_more_rows_than, read_table, without_trailing_blank_lines
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 EVENTS_HEADER = ",".join(TABLES["events"].columns).encode()
