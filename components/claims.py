@@ -8,6 +8,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from components.render import escape, link_column, with_safe_links
 from monitor.compare import HeadlineGroup, compare_pair
+from monitor.filtering import claim_details
 from monitor.labels import SCOPE_NOUNS, metric_label
 from monitor.loading import Dataset
 
@@ -88,6 +89,7 @@ def render_listed_claims(dataset: Dataset, claims: pd.DataFrame) -> None:
 def render_claims_table(dataset: Dataset, claims: pd.DataFrame) -> None:
     """Every claim with its citation: when it describes and when it was said, who said it, where it was read."""
     sources = dataset.indexed("sources")
+    claims = claim_details(dataset, claims)  # a view's claims lack the excerpt, notes and date basis shown
     table = claims.assign(
         title=claims["source_id"].map(sources["title"]),
         url=claims["source_id"].map(sources["url"]),

@@ -64,10 +64,12 @@ def beside_total(claims: pd.DataFrame, all_claims: pd.DataFrame) -> pd.Series:
     A part of another scope (8,000 in Kursk of 10,000 in Russia) is a figure of its own kind and stays."""
     if "part_of" not in claims or claims["part_of"].isna().all():
         return pd.Series(False, index=claims.index)
-    totals = all_claims.drop_duplicates("claim_id").set_index("claim_id")
+    compared = ["metric", "scope", "place_id"]
+    # Only the columns compared: a copy of every column would read (and page in) all the claims' text.
+    totals = all_claims[["claim_id", *compared]].drop_duplicates("claim_id").set_index("claim_id")
     named = claims["part_of"]
     same = pd.Series(True, index=claims.index)
-    for column in ("metric", "scope", "place_id"):
+    for column in compared:
         theirs = named.map(totals[column])
         same &= (theirs == claims[column]) | (theirs.isna() & claims[column].isna())
     return (named.notna() & named.isin(totals.index) & same).astype(bool)
