@@ -24,8 +24,11 @@ def _entry(row: pd.Series, places: pd.Series) -> str:
     )
 
 
-def render_headline(container: DeltaGenerator, dataset: Dataset, groups: list[HeadlineGroup], metric: str) -> None:
-    """Each headline scope as a number, then what it is made of: every claimant's figure, scope and date."""
+def render_headline(
+    container: DeltaGenerator, dataset: Dataset, groups: list[HeadlineGroup], metric: str, places_left_out: int = 0
+) -> None:
+    """Each headline scope as a number, then what it is made of: every claimant's figure, scope and date; then how
+    many places with in-place counts the headline leaves out (``monitor.compare.HEADLINE_MAX_PLACES``)."""
     if not groups:
         container.caption(f"No total or in-place figures for {metric_label(metric).lower()} in the current choices.")
         return
@@ -49,6 +52,11 @@ def render_headline(container: DeltaGenerator, dataset: Dataset, groups: list[He
         )
         for _, row in group.entries.iterrows():
             column.markdown(_entry(row, places))
+    if places_left_out > 0:
+        container.caption(
+            f"Counts in {places_left_out:,} more place(s) are not in this headline, which shows the places with the "
+            "newest figures: see **Figures by source** (scope: in a place at the time) for each."
+        )
 
 
 CLAIM_TABLE_COLUMNS = [

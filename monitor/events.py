@@ -69,7 +69,9 @@ def key_events(events: pd.DataFrame, since: str = "2024-01-01", limit: int = MAX
     milestone = (events["importance"] == 3) & events["category"].isin(["treaty", "military"])
     # Chosen on the dates alone, then only those rows are taken: a table's text is never copied.
     starts = events["date_start"].to_numpy(dtype="datetime64[ns]")
-    rows = np.flatnonzero(milestone.to_numpy(dtype=bool, na_value=False) & (starts >= np.datetime64(pd.Timestamp(since), "ns")))
+    rows = np.flatnonzero(
+        milestone.to_numpy(dtype=bool, na_value=False) & (starts >= np.datetime64(pd.Timestamp(since), "ns"))
+    )
     earliest = rows[np.argsort(starts[rows], kind="stable")[:limit]]  # as nsmallest: ties keep table order
     return events.iloc[earliest].sort_values("date_start")
 

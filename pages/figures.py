@@ -18,7 +18,7 @@ from components.filters import (
 from components.render import current_view, empty_state, escape, nothing_to_show
 from components.selection import selected_event, show_in_url
 from monitor.claims import available_metrics, chosen_claims, claimant_order
-from monitor.compare import headline
+from monitor.compare import HEADLINE_MAX_PLACES, headline, headline_places
 from monitor.events import key_events
 from monitor.filtering import event_details
 from monitor.labels import metric_label
@@ -52,7 +52,8 @@ if claims.empty:
     empty_state(f"{metric_label(metric).lower()} figures")
     st.stop()
 
-render_headline(st.container(), dataset, headline(claims, metric), metric)
+left_out = len(headline_places(claims, metric)) - HEADLINE_MAX_PLACES
+render_headline(st.container(), dataset, headline(claims, metric), metric, places_left_out=left_out)
 if known is not None:
     st.caption(f"Known on {known:%-d %b %Y}: only figures reported on or before that day.")
 

@@ -8,7 +8,7 @@ from components.claims import render_headline
 from components.filters import parties_toggle
 from components.render import current_view, empty_state, escape
 from monitor.claims import chosen_claims
-from monitor.compare import HEADLINE_SCOPES, headline
+from monitor.compare import HEADLINE_MAX_PLACES, HEADLINE_SCOPES, headline, headline_places
 from monitor.events import most_important, with_labels
 from monitor.sources import cited_sources
 
@@ -36,7 +36,8 @@ columns[2].metric("Sources", f"{len(sources_cited):,}", help="Sources cited by t
 st.subheader("North Korean troops in Russia: the newest reports", anchor=False)
 parties = parties_toggle(st)
 troops = chosen_claims(dataset, view.claims, [HEADLINE_METRIC], list(HEADLINE_SCOPES), parties=parties)
-render_headline(st.container(), dataset, headline(troops, HEADLINE_METRIC), HEADLINE_METRIC)
+left_out = len(headline_places(troops, HEADLINE_METRIC)) - HEADLINE_MAX_PLACES
+render_headline(st.container(), dataset, headline(troops, HEADLINE_METRIC), HEADLINE_METRIC, places_left_out=left_out)
 st.caption(
     "Totals and counts in a place are different things and are never mixed. Each claimant's newest figure counts "
     "if it is no more than six months older than the newest; see **Figures by source** for every revision and "
