@@ -9,7 +9,7 @@ from streamlit.delta_generator import DeltaGenerator
 from components.render import escape, link_column, with_safe_links
 from monitor.compare import HeadlineGroup, compare_pair
 from monitor.filtering import claim_details
-from monitor.labels import SCOPE_NOUNS, metric_label
+from monitor.labels import SCOPE_NOUNS, formatted_dates, metric_label
 from monitor.loading import Dataset
 
 
@@ -127,17 +127,35 @@ def render_claims_table(dataset: Dataset, claims: pd.DataFrame) -> None:
     )
 
 
+# The pair picker offers at most this many figures (the newest): each is an option sent on every rerun.
+PAIR_MAX_FIGURES = 1_000
+
+
 def render_pair_verdict(claims: pd.DataFrame, window_days: int) -> None:
     """Two figure pickers and the verdict: comparable or not (and why), and how the figures relate."""
     if len(claims) < 2:
         st.caption("Fewer than two figures in the current choices.")
         return
+    if len(claims) > PAIR_MAX_FIGURES:
+        st.caption(
+            f"The {PAIR_MAX_FIGURES:,} newest of {len(claims):,} figures can be picked. Narrow the filters or the "
+            "kinds of figures to pick older ones."
+        )
+        claims = claims.nlargest(PAIR_MAX_FIGURES, "as_of")
     ordered = claims.sort_values(["metric", "as_of"], kind="stable")
-    names = {
-        row.claim_id: f"{row.claimant_name}: {row.figure} {SCOPE_NOUNS[row.scope]}, "
-        f"{metric_label(row.metric).lower()}, as of {row.as_of:%-d %b %Y}"
-        for row in ordered.itertuples(index=False)
-    }
+    metrics = {metric: metric_label(metric).lower() for metric in ordered["metric"].unique()}
+    labels = (
+        ordered["claimant_name"].astype(object)
+        + ": "
+        + ordered["figure"].astype(object)
+        + " "
+        + ordered["scope"].map(SCOPE_NOUNS).astype(object)
+        + ", "
+        + ordered["metric"].map(metrics).astype(object)
+        + ", as of "
+        + formatted_dates(ordered["as_of"], "%-d %b %Y")
+    )
+    names = dict(zip(ordered["claim_id"], labels, strict=True))
     ids = list(names)
     left, right = st.columns(2)
     first = left.selectbox("First figure", ids, format_func=names.__getitem__, key="pair_a")
