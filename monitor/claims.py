@@ -168,8 +168,11 @@ def without_opinion_only(claims: pd.DataFrame) -> pd.DataFrame:
 def latest_by_claimant(claims: pd.DataFrame) -> pd.DataFrame:
     """Each claimant's (``claimant_key``'s) newest figure: latest as-of date, then latest report."""
     keys = claims["claimant_key"] if "claimant_key" in claims else claimant_key(claims)
-    ordered = claims.assign(_key=keys).sort_values(["as_of", "reported_on", "value_high"], kind="stable")
-    return ordered.groupby("_key", sort=False).tail(1).drop(columns="_key")
+    # Sorted and grouped on the few columns that decide, then the rows taken: a wide table is not sorted whole.
+    decide = ["as_of", "reported_on", "value_high"]
+    narrow = pd.DataFrame({column: claims[column].array for column in decide} | {"_key": keys.array})
+    ordered = narrow.sort_values(decide, kind="stable")
+    return claims.iloc[ordered.groupby("_key", sort=False).tail(1).index.to_numpy()]
 
 
 def movement_flows(dataset: Dataset, claims: pd.DataFrame) -> pd.DataFrame:
