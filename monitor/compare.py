@@ -186,6 +186,21 @@ COMPARISON_COLUMNS = [
 ]
 
 
+# The columns of claims_with_claimants that comparisons() and _comparison_table() read.
+_COMPARED_COLUMNS = [
+    "claim_id",
+    "as_of",
+    "reported_on",
+    "claimant_key",
+    "claimant_name",
+    "figure",
+    "qualifier",
+    "value_low",
+    "value_high",
+    "source_ids",
+]
+
+
 def comparisons(claims: pd.DataFrame, window_days: int = DEFAULT_WINDOW_DAYS) -> pd.DataFrame:
     """Every moment at which two or more claimants gave comparable figures: one row per comparison at a date.
 
@@ -202,7 +217,8 @@ def comparisons(claims: pd.DataFrame, window_days: int = DEFAULT_WINDOW_DAYS) ->
     ]
     if usable.empty:
         return pd.DataFrame(columns=COMPARISON_COLUMNS)
-    usable = usable.join(comparison_groups(usable).add_suffix("_group"))
+    # Only what the comparisons read: tens of thousands of claims are joined and sorted below.
+    usable = usable[_COMPARED_COLUMNS].join(comparison_groups(usable).add_suffix("_group"))
     group_columns = ["metric_group", "scope_group", "place_group", "counted_from_group"]
     # Row positions in date order; every snapshot below is a list of these positions. Dates as whole days
     # (Python ints): the loop compares them hundreds of thousands of times at a million events.
