@@ -42,8 +42,10 @@ def _source_links(dataset: Dataset, table: str) -> tuple[np.ndarray, np.ndarray,
         if isinstance(array, pa.ChunkedArray):
             array = array.combine_chunks()
         encoded = pc.list_flatten(array).dictionary_encode(null_encoding="encode")
-        rows = pc.list_parent_indices(array).to_numpy().astype(np.int32)
-        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32)
+        # Rows from the list offsets, as int32 from the start (list_parent_indices gives int64: twice the bytes).
+        lengths = np.diff(array.offsets.to_numpy())
+        rows = np.repeat(np.arange(len(array), dtype=np.int32), lengths)
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
         return rows, codes, np.asarray(encoded.dictionary.to_pylist(), dtype=object)
 
     return dataset.memo(f"source_links:{table}", build)
