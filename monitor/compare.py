@@ -199,6 +199,7 @@ _COMPARED_COLUMNS = [
     "value_high",
     "source_ids",
 ]
+_GROUP_COLUMNS = ["metric", "scope", "place_id", "counted_from"]  # what comparison_groups() reads
 
 
 def comparisons(claims: pd.DataFrame, window_days: int = DEFAULT_WINDOW_DAYS) -> pd.DataFrame:
@@ -210,14 +211,15 @@ def comparisons(claims: pd.DataFrame, window_days: int = DEFAULT_WINDOW_DAYS) ->
     comparison's, so each row is a distinct set of figures, dated by its newest one.
     ``claims`` come from ``claims_with_claimants`` (parts beside their totals are left out here).
     """
-    usable = claims.loc[
+    chosen = (
         claims["scope"].isin(COMPARED_SCOPES).to_numpy()
         & ~claims["beside_total"].to_numpy(bool)
         & ~unplaced_counts(claims).to_numpy()
-    ]
+    )
+    # Only what the comparisons read is copied: tens of thousands of claims are joined and sorted below.
+    usable = claims[[*_COMPARED_COLUMNS, *_GROUP_COLUMNS]].loc[chosen]
     if usable.empty:
         return pd.DataFrame(columns=COMPARISON_COLUMNS)
-    # Only what the comparisons read: tens of thousands of claims are joined and sorted below.
     usable = usable[_COMPARED_COLUMNS].join(comparison_groups(usable).add_suffix("_group"))
     group_columns = ["metric_group", "scope_group", "place_group", "counted_from_group"]
     # Row positions in date order; every snapshot below is a list of these positions. Dates as whole days
