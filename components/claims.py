@@ -9,9 +9,9 @@ from streamlit.delta_generator import DeltaGenerator
 from components.memo import shared_for
 from components.render import escape, link_column, with_safe_links
 from monitor.claims import chosen_claims
-from monitor.compare import HeadlineGroup, compare_pair, headline
-from monitor.filtering import View
-from monitor.labels import SCOPE_NOUNS, metric_label
+from monitor.compare import HEADLINE_MAX_PLACES, HeadlineGroup, compare_pair, headline, headline_places
+from monitor.filtering import View, claim_details
+from monitor.labels import SCOPE_NOUNS, formatted_dates, metric_label
 from monitor.loading import Dataset
 
 
@@ -38,11 +38,17 @@ def headline_in_view(
     parties: bool = True,
     known: pd.Timestamp | None = None,
     opinion: bool = True,
-) -> list[HeadlineGroup]:
-    """``headline`` of one metric's ``claims_in_view``, shared in the same way."""
+) -> tuple[list[HeadlineGroup], int]:
+    """``headline`` of one metric's ``claims_in_view``, and how many places with in-place counts it leaves out
+    (``HEADLINE_MAX_PLACES``), shared in the same way."""
     key = ("headline", view.filters, metric, tuple(scopes), parties, known, opinion)
     choices = {"parties": parties, "known": known, "opinion": opinion}
-    return shared_for(view.dataset, key, lambda: headline(claims_in_view(view, [metric], scopes, **choices), metric))
+
+    def build() -> tuple[list[HeadlineGroup], int]:
+        claims = claims_in_view(view, [metric], scopes, **choices)
+        return headline(claims, metric), max(len(headline_places(claims, metric)) - HEADLINE_MAX_PLACES, 0)
+
+    return shared_for(view.dataset, key, build)
 
 
 def _entry(row: pd.Series, places: pd.Series) -> str:
@@ -56,8 +62,11 @@ def _entry(row: pd.Series, places: pd.Series) -> str:
     )
 
 
-def render_headline(container: DeltaGenerator, dataset: Dataset, groups: list[HeadlineGroup], metric: str) -> None:
-    """Each headline scope as a number, then what it is made of: every claimant's figure, scope and date."""
+def render_headline(
+    container: DeltaGenerator, dataset: Dataset, groups: list[HeadlineGroup], metric: str, places_left_out: int = 0
+) -> None:
+    """Each headline scope as a number, then what it is made of: every claimant's figure, scope and date; then how
+    many places with in-place counts the headline leaves out (``monitor.compare.HEADLINE_MAX_PLACES``)."""
     if not groups:
         container.caption(f"No total or in-place figures for {metric_label(metric).lower()} in the current choices.")
         return
@@ -81,6 +90,11 @@ def render_headline(container: DeltaGenerator, dataset: Dataset, groups: list[He
         )
         for _, row in group.entries.iterrows():
             column.markdown(_entry(row, places))
+    if places_left_out > 0:
+        container.caption(
+            f"Counts in {places_left_out:,} more place(s) are not in this headline, which shows the places with the "
+            "newest figures: see **Figures by source** (scope: in a place at the time) for each."
+        )
 
 
 CLAIM_TABLE_COLUMNS = [
@@ -121,6 +135,7 @@ def render_listed_claims(dataset: Dataset, claims: pd.DataFrame) -> None:
 def render_claims_table(dataset: Dataset, claims: pd.DataFrame) -> None:
     """Every claim with its citation: when it describes and when it was said, who said it, where it was read."""
     sources = dataset.indexed("sources")
+    claims = claim_details(dataset, claims)  # a view's claims lack the excerpt, notes and date basis shown
     table = claims.assign(
         title=claims["source_id"].map(sources["title"]),
         url=claims["source_id"].map(sources["url"]),
@@ -150,17 +165,35 @@ def render_claims_table(dataset: Dataset, claims: pd.DataFrame) -> None:
     )
 
 
+# The pair picker offers at most this many figures (the newest): each is an option sent on every rerun.
+PAIR_MAX_FIGURES = 1_000
+
+
 def render_pair_verdict(claims: pd.DataFrame, window_days: int) -> None:
     """Two figure pickers and the verdict: comparable or not (and why), and how the figures relate."""
     if len(claims) < 2:
         st.caption("Fewer than two figures in the current choices.")
         return
+    if len(claims) > PAIR_MAX_FIGURES:
+        st.caption(
+            f"The {PAIR_MAX_FIGURES:,} newest of {len(claims):,} figures can be picked. Narrow the filters or the "
+            "kinds of figures to pick older ones."
+        )
+        claims = claims.nlargest(PAIR_MAX_FIGURES, "as_of")
     ordered = claims.sort_values(["metric", "as_of"], kind="stable")
-    names = {
-        row.claim_id: f"{row.claimant_name}: {row.figure} {SCOPE_NOUNS[row.scope]}, "
-        f"{metric_label(row.metric).lower()}, as of {row.as_of:%-d %b %Y}"
-        for row in ordered.itertuples(index=False)
-    }
+    metrics = {metric: metric_label(metric).lower() for metric in ordered["metric"].unique()}
+    labels = (
+        ordered["claimant_name"].astype(object)
+        + ": "
+        + ordered["figure"].astype(object)
+        + " "
+        + ordered["scope"].map(SCOPE_NOUNS).astype(object)
+        + ", "
+        + ordered["metric"].map(metrics).astype(object)
+        + ", as of "
+        + formatted_dates(ordered["as_of"], "%-d %b %Y")
+    )
+    names = dict(zip(ordered["claim_id"], labels, strict=True))
     ids = list(names)
     left, right = st.columns(2)
     first = left.selectbox("First figure", ids, format_func=names.__getitem__, key="pair_a")

@@ -305,8 +305,9 @@ def _long_text(name: str) -> list[str]:
 
 
 def _text_schema(columns: Sequence[str]) -> pyarrow.Schema:
-    # Explicit: a block whose cells are all empty would otherwise be typed as null, not text.
-    return pyarrow.schema([(column, pyarrow.string()) for column in columns])
+    # Explicit, so that a chunk whose cells are all empty is not typed as null; large_string is what pandas' str
+    # columns hold, so reading back maps the file as it is (plain string would be converted, offsets copied).
+    return pyarrow.schema([(column, pyarrow.large_string()) for column in columns])
 
 
 def _made_here(name: str) -> bool:

@@ -64,10 +64,12 @@ def beside_total(claims: pd.DataFrame, all_claims: pd.DataFrame) -> pd.Series:
     A part of another scope (8,000 in Kursk of 10,000 in Russia) is a figure of its own kind and stays."""
     if "part_of" not in claims or claims["part_of"].isna().all():
         return pd.Series(False, index=claims.index)
-    totals = all_claims.drop_duplicates("claim_id").set_index("claim_id")
+    compared = ["metric", "scope", "place_id"]
+    # Only the columns compared: a copy of every column would read (and page in) all the claims' text.
+    totals = all_claims[["claim_id", *compared]].drop_duplicates("claim_id").set_index("claim_id")
     named = claims["part_of"]
     same = pd.Series(True, index=claims.index)
-    for column in ("metric", "scope", "place_id"):
+    for column in compared:
         theirs = named.map(totals[column])
         same &= (theirs == claims[column]) | (theirs.isna() & claims[column].isna())
     return (named.notna() & named.isin(totals.index) & same).astype(bool)
@@ -166,8 +168,11 @@ def without_opinion_only(claims: pd.DataFrame) -> pd.DataFrame:
 def latest_by_claimant(claims: pd.DataFrame) -> pd.DataFrame:
     """Each claimant's (``claimant_key``'s) newest figure: latest as-of date, then latest report."""
     keys = claims["claimant_key"] if "claimant_key" in claims else claimant_key(claims)
-    ordered = claims.assign(_key=keys).sort_values(["as_of", "reported_on", "value_high"], kind="stable")
-    return ordered.groupby("_key", sort=False).tail(1).drop(columns="_key")
+    # Sorted and grouped on the few columns that decide, then the rows taken: a wide table is not sorted whole.
+    decide = ["as_of", "reported_on", "value_high"]
+    narrow = pd.DataFrame({column: claims[column].array for column in decide} | {"_key": keys.array})
+    ordered = narrow.sort_values(decide, kind="stable")
+    return claims.iloc[ordered.groupby("_key", sort=False).tail(1).index.to_numpy()]
 
 
 def movement_flows(dataset: Dataset, claims: pd.DataFrame) -> pd.DataFrame:

@@ -33,6 +33,9 @@ COMPARED_SCOPES = ("total", "present", "planned", "additional", "rate")
 # The headline keeps figures no older than this before the newest one of their scope.
 HEADLINE_CUTOFF_DAYS = 183
 HEADLINE_SCOPES = {"total": "Sent in total", "present": "In a place at the time"}
+# In-place counts of at most this many places (those with the newest figures) stand in a headline: a dataset
+# with counts in a thousand places would otherwise put a thousand numbers side by side (and take seconds).
+HEADLINE_MAX_PLACES = 3
 OPEN_ABOVE = math.inf
 
 
@@ -184,6 +187,22 @@ COMPARISON_COLUMNS = [
 ]
 
 
+# The columns of claims_with_claimants that comparisons() and _comparison_table() read.
+_COMPARED_COLUMNS = [
+    "claim_id",
+    "as_of",
+    "reported_on",
+    "claimant_key",
+    "claimant_name",
+    "figure",
+    "qualifier",
+    "value_low",
+    "value_high",
+    "source_ids",
+]
+_GROUP_COLUMNS = ["metric", "scope", "place_id", "counted_from"]  # what comparison_groups() reads
+
+
 def comparisons(claims: pd.DataFrame, window_days: int = DEFAULT_WINDOW_DAYS) -> pd.DataFrame:
     """Every moment at which two or more claimants gave comparable figures: one row per comparison at a date.
 
@@ -193,14 +212,16 @@ def comparisons(claims: pd.DataFrame, window_days: int = DEFAULT_WINDOW_DAYS) ->
     comparison's, so each row is a distinct set of figures, dated by its newest one.
     ``claims`` come from ``claims_with_claimants`` (parts beside their totals are left out here).
     """
-    usable = claims.loc[
+    chosen = (
         claims["scope"].isin(COMPARED_SCOPES).to_numpy()
         & ~claims["beside_total"].to_numpy(bool)
         & ~unplaced_counts(claims).to_numpy()
-    ]
+    )
+    # Only what the comparisons read is copied: tens of thousands of claims are joined and sorted below.
+    usable = claims[[*_COMPARED_COLUMNS, *_GROUP_COLUMNS]].loc[chosen]
     if usable.empty:
         return pd.DataFrame(columns=COMPARISON_COLUMNS)
-    usable = usable.join(comparison_groups(usable).add_suffix("_group"))
+    usable = usable[_COMPARED_COLUMNS].join(comparison_groups(usable).add_suffix("_group"))
     group_columns = ["metric_group", "scope_group", "place_group", "counted_from_group"]
     # Row positions in date order; every snapshot below is a list of these positions. Dates as whole days
     # (Python ints): the loop compares them hundreds of thousands of times at a million events.
@@ -305,22 +326,41 @@ class HeadlineGroup:
         return origins(self.entries)
 
 
-def headline(
-    claims: pd.DataFrame, metric: str = "troops_deployed", cutoff_days: int = HEADLINE_CUTOFF_DAYS
-) -> list[HeadlineGroup]:
-    """What the newest figures of a metric say, one group per headline scope ('sent in total') and, for counts in
-    a place, per recorded place ('in Kursk at the time'): each claimant's newest figure of the group, if it is no
-    older than ``cutoff_days`` before the group's newest. Parts beside their totals and in-place counts with no
-    recorded place are left out; the claims given are those the reader chose (parties, known on a date)."""
-    chosen = claims.loc[
+def _headline_claims(claims: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """The claims a headline of ``metric`` draws on: no parts beside their totals, no unplaced in-place counts."""
+    return claims.loc[
         (claims["metric"] == metric).to_numpy()
         & ~claims["beside_total"].to_numpy(bool)
         & ~unplaced_counts(claims).to_numpy()
     ]
+
+
+def headline_places(claims: pd.DataFrame, metric: str = "troops_deployed") -> list[str]:
+    """The places with in-place counts of ``metric`` that a headline could show, newest figure first (ties by id)."""
+    chosen = _headline_claims(claims, metric)
+    present = chosen.loc[(chosen["scope"] == "present").to_numpy()]
+    if present.empty:
+        return []
+    newest = present.groupby(present["place_id"].astype(object))["as_of"].max()
+    return list(newest.sort_index().sort_values(ascending=False, kind="stable").index)
+
+
+def headline(
+    claims: pd.DataFrame,
+    metric: str = "troops_deployed",
+    cutoff_days: int = HEADLINE_CUTOFF_DAYS,
+    max_places: int = HEADLINE_MAX_PLACES,
+) -> list[HeadlineGroup]:
+    """What the newest figures of a metric say, one group per headline scope ('sent in total') and, for counts in
+    a place, per recorded place ('in Kursk at the time'): each claimant's newest figure of the group, if it is no
+    older than ``cutoff_days`` before the group's newest. Parts beside their totals and in-place counts with no
+    recorded place are left out; the claims given are those the reader chose (parties, known on a date). At most
+    ``max_places`` places, those with the newest figures (``headline_places``), in the order of their ids."""
+    chosen = _headline_claims(claims, metric)
     groups = []
     for scope, label in HEADLINE_SCOPES.items():
         scoped = chosen.loc[(chosen["scope"] == scope).to_numpy()]
-        places = sorted(scoped["place_id"].dropna().unique()) if scope == "present" else [None]
+        places = sorted(headline_places(claims, metric)[:max_places]) if scope == "present" else [None]
         for place in places:
             rows = scoped if place is None else scoped.loc[(scoped["place_id"] == place).to_numpy()]
             if rows.empty:

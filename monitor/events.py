@@ -67,8 +67,13 @@ def key_events(events: pd.DataFrame, since: str = "2024-01-01", limit: int = MAX
 
     At most ``limit`` (the earliest), so a large dataset cannot bury the chart under lines."""
     milestone = (events["importance"] == 3) & events["category"].isin(["treaty", "military"])
-    chosen = events.loc[milestone & (events["date_start"] >= pd.Timestamp(since))]
-    return chosen.nsmallest(limit, "date_start").sort_values("date_start")
+    # Chosen on the dates alone, then only those rows are taken: a table's text is never copied.
+    starts = events["date_start"].to_numpy(dtype="datetime64[ns]")
+    rows = np.flatnonzero(
+        milestone.to_numpy(dtype=bool, na_value=False) & (starts >= np.datetime64(pd.Timestamp(since), "ns"))
+    )
+    earliest = rows[np.argsort(starts[rows], kind="stable")[:limit]]  # as nsmallest: ties keep table order
+    return events.iloc[earliest].sort_values("date_start")
 
 
 def place_event_counts(dataset: Dataset, events: pd.DataFrame) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import pandas as pd
 from monitor.citation import PROVENANCE_COLUMNS, with_provenance
 from monitor.claims import claims_with_claimants
 from monitor.events import with_labels
-from monitor.filtering import Filters, event_details, filter_claims, filter_events
+from monitor.filtering import Filters, claim_details, event_details, filter_claims, filter_events
 from monitor.labels import metric_label
 from monitor.loading import Dataset
 from monitor.schema import TABLES, list_cells
@@ -111,7 +111,7 @@ def dressed_claims(dataset: Dataset, rows: pd.DataFrame) -> pd.DataFrame:
     """Claims in the explorer's columns, with their (first) source's title, kind and date and the dataset version
     and licence (the last two are for downloads; the table on screen leaves them out). Links are as recorded:
     the page blanks any that is not http(s) (components/render.py with_safe_links)."""
-    enriched = claims_with_claimants(dataset, rows)
+    enriched = claims_with_claimants(dataset, claim_details(dataset, rows))
     sources = dataset.indexed("sources")
     enriched = with_provenance(enriched, dataset, enriched["source_id"]).assign(
         url=enriched["source_id"].map(sources["url"]),

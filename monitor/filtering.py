@@ -10,10 +10,13 @@ import pandas as pd
 
 from monitor.actors import state_of, with_members
 from monitor.loading import Dataset
-from monitor.schema import FIRST_DATE, LAST_DATE
+from monitor.schema import FIRST_DATE, LAST_DATE, TABLES
 
-# Text and lists left out of a view's events; event_details() (or with_labels()) adds them back for the rows shown.
-EVENT_DETAIL_COLUMNS = ["title", "summary", "excerpt", "notes", "actors", "source_ids"]
+# The prose (the schema's long_text columns, stored apart in the cache) and the lists left out of a view's events;
+# event_details() (or with_labels()) adds them back for the rows shown.
+EVENT_DETAIL_COLUMNS = [*TABLES["events"].long_text_columns, "actors", "source_ids"]
+# The same for claims: claim_details() adds their prose back for the rows a table or a card shows.
+CLAIM_DETAIL_COLUMNS = TABLES["claims"].long_text_columns
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,9 @@ def filter_events(dataset: Dataset, filters: Filters) -> pd.DataFrame:
 
 
 def filter_claims(dataset: Dataset, filters: Filters) -> pd.DataFrame:
-    return _rows(dataset.claims, claim_mask(dataset, filters))
+    """The matching claims without their detail columns (see ``CLAIM_DETAIL_COLUMNS``)."""
+    columns = [column for column in dataset.claims.columns if column not in CLAIM_DETAIL_COLUMNS]
+    return _rows(dataset.claims, claim_mask(dataset, filters), columns)
 
 
 @dataclass(frozen=True)
@@ -88,9 +93,10 @@ class View:
     """The dataset seen through the filters: what every page shows.
 
     ``events`` keeps the index of ``dataset.events`` (an event's row position) but not the detail columns
-    (``EVENT_DETAIL_COLUMNS``: long text and lists): copying those for a million events would double the memory.
-    ``event_details`` fetches them for the rows a page actually shows; ``dataset.event_actors`` links events and
-    actors by row position.
+    (``EVENT_DETAIL_COLUMNS``: long text and lists): copying those for a million events would double the memory,
+    and even reading them once pages the whole memory-mapped column in. ``event_details`` fetches them for the
+    rows a page actually shows; ``dataset.event_actors`` links events and actors by row position. ``claims``
+    likewise leaves out ``CLAIM_DETAIL_COLUMNS`` (``claim_details`` puts them back).
     """
 
     dataset: Dataset
@@ -110,6 +116,17 @@ def event_details(dataset: Dataset, events: pd.DataFrame) -> pd.DataFrame:
     """``events`` (rows of a view) with their detail columns put back, looked up by row position."""
     details = dataset.events[EVENT_DETAIL_COLUMNS].take(events.index.to_numpy()).set_axis(events.index)
     return events.assign(**{column: details[column] for column in EVENT_DETAIL_COLUMNS})
+
+
+def claim_details(dataset: Dataset, claims: pd.DataFrame) -> pd.DataFrame:
+    """``claims`` (rows of a view or of ``dataset.claims``, indexed like it) with the detail columns they lack
+    looked up, for these rows only."""
+    missing = [column for column in CLAIM_DETAIL_COLUMNS if column not in claims]
+    if not missing:
+        return claims
+    positions = dataset.claims.index.get_indexer(claims.index)
+    details = dataset.claims[missing].take(positions).set_axis(claims.index)
+    return claims.assign(**{column: details[column] for column in missing})
 
 
 def events_at_place(events: pd.DataFrame, place_id: str | None) -> pd.DataFrame:

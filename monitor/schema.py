@@ -584,6 +584,7 @@ CLAIMS = TableSpec(
                 "string",
                 "How reported_on was fixed, e.g. 'NIS briefing to lawmakers, Thu 19 Dec 2024, per Yonhap'.",
                 example="Briefing to lawmakers on that day, per Yonhap",
+                long_text=True,
             ),
             "interested_party": _column(
                 "boolean",

@@ -30,9 +30,15 @@ def search_claims(dataset: Dataset, claims: pd.DataFrame, query: str) -> pd.Data
     """Claims whose claimant, relayer, metric, notes, excerpt, date basis or a source's publisher contains it."""
     if not query:
         return claims
-    hits = np.zeros(len(claims), dtype=bool)
+    # Searched in the dataset's columns and looked up by position: a view's claims leave the long text out.
+    table = dataset.claims
+    positions = table.index.get_indexer(claims.index)
+    hits = np.zeros(len(table), dtype=bool)
     for column in ("claimant", "relayed_by", "metric", "notes", "excerpt", "date_basis"):
-        hits |= _contains(claims[column].astype(object), query)
+        values = table[column]
+        # A column with no text at all may not be a string column; Python objects only then (a copy per cell).
+        hits |= _contains(values if isinstance(values.dtype, pd.StringDtype) else values.astype(object), query)
+    hits = hits[positions]
     sources = dataset.sources
     publishers = set(sources.loc[_contains(sources["publisher"], query), "source_id"])
     if publishers:

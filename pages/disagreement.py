@@ -15,7 +15,7 @@ from components.filters import (
     scope_picker,
     window_picker,
 )
-from components.render import current_view, empty_state, nothing_to_show
+from components.render import current_view, empty_state, nothing_to_show, page_of
 from monitor.claims import available_metrics, claimant_order
 from monitor.compare import comparisons
 from monitor.labels import SCOPE_NOUNS, metric_label
@@ -57,18 +57,20 @@ st.markdown(
     f"**{len(table):,} comparisons** at a date: figures **differ** in {differing:,}, are **consistent** in "
     f"{len(table) - differing:,}."
 )
+# One page of comparisons at a time (thousands at a million events): the table and the chooser below.
+page = page_of(table, "comparisons_page", "comparisons")
 labels = {
-    index: f"{row.date:%-d %b %Y} · {metric_label(row.metric)} · {SCOPE_NOUNS[row.scope]}"
+    row.Index: f"{row.date:%-d %b %Y} · {metric_label(row.metric)} · {SCOPE_NOUNS[row.scope]}"
     + (f" in {row.place}" if isinstance(row.place, str) and row.place else "")
     + f" · {row.relation}"
-    for index, row in table.iterrows()
+    for row in page.itertuples()
 }
-shown = table.assign(
-    figure=table["metric"].map(metric_label),
-    scope=table["scope"].map(SCOPE_NOUNS),
-    reports_and_origins=table["reports"].astype(str) + " reports, " + table["origins"].astype(str) + " origins",
+shown = page.assign(
+    figure=page["metric"].map(metric_label),
+    scope=page["scope"].map(SCOPE_NOUNS),
+    reports_and_origins=page["reports"].astype(str) + " reports, " + page["origins"].astype(str) + " origins",
     # A total has no place: a dash, not the table's grey "None" (which reads as a missing value).
-    place=table["place"].replace({"": "—", None: "—"}),
+    place=page["place"].replace({"": "—", None: "—"}),
 )
 st.dataframe(
     shown[["date", "figure", "scope", "place", "claimants", "reports_and_origins", "relation", "gap_pct", "who_says"]],

@@ -52,7 +52,8 @@ if claims.empty:
     empty_state(f"{metric_label(metric).lower()} figures")
     st.stop()
 
-render_headline(st.container(), dataset, headline_in_view(view, metric, scopes, **choices), metric)
+groups, places_left_out = headline_in_view(view, metric, scopes, **choices)
+render_headline(st.container(), dataset, groups, metric, places_left_out=places_left_out)
 if known is not None:
     st.caption(f"Known on {known:%-d %b %Y}: only figures reported on or before that day.")
 

@@ -34,8 +34,8 @@ columns[2].metric("Sources", f"{len(sources_cited):,}", help="Sources cited by t
 
 st.subheader("North Korean troops in Russia: the newest reports", anchor=False)
 parties = parties_toggle(st)
-troops = headline_in_view(view, HEADLINE_METRIC, HEADLINE_SCOPES, parties=parties)
-render_headline(st.container(), dataset, troops, HEADLINE_METRIC)
+troops, places_left_out = headline_in_view(view, HEADLINE_METRIC, HEADLINE_SCOPES, parties=parties)
+render_headline(st.container(), dataset, troops, HEADLINE_METRIC, places_left_out=places_left_out)
 st.caption(
     "Totals and counts in a place are different things and are never mixed. Each claimant's newest figure counts "
     "if it is no more than six months older than the newest; see **Figures by source** for every revision and "

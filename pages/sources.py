@@ -81,7 +81,8 @@ st.markdown(
 5. **What was known when.** The *Known on* date shows only figures already reported on that day, to see what a
    reader or a decision-maker could know then.
 6. **The headline** of the overview and the figures page gives totals and in-place counts separately, each from
-   every claimant's newest figure no more than six months older than the newest, with each claimant's date.
+   every claimant's newest figure no more than six months older than the newest, with each claimant's date; counts
+   in a place for the three places with the newest figures at most.
 """
 )
 

@@ -10,11 +10,13 @@ from crafted import crafted_folder
 from monitor import load_dataset
 from monitor.claims import claims_with_claimants, known_on
 from monitor.compare import (
+    HEADLINE_MAX_PLACES,
     OPEN_ABOVE,
     bounds,
     compare_pair,
     comparisons,
     headline,
+    headline_places,
     not_comparable_reason,
     relation,
 )
@@ -174,3 +176,18 @@ def test_in_place_counts_whose_place_is_not_recorded_are_never_compared(claims):
     assert not compared & {"nowhere", "other"}
     (in_place,) = [group for group in headline(both, "troops_deployed") if group.scope == "present"]
     assert in_place.place == "kursk" and list(in_place.entries["claim_id"]) == ["zelensky-in-kursk"]
+
+
+def test_the_headline_shows_the_places_with_the_newest_in_place_counts_only(claims):
+    kursk = claims.loc["zelensky-in-kursk"]
+    copies = []
+    for number in range(HEADLINE_MAX_PLACES + 2):  # place-0 has the oldest figure, place-4 the newest
+        copy = kursk.copy()
+        copy["claim_id"], copy["place_id"] = f"in-place-{number}", f"place-{number}"
+        copy["as_of"] = kursk["as_of"] - pd.Timedelta(days=10 * (HEADLINE_MAX_PLACES + 2 - number))
+        copies.append(copy.to_frame().T)
+    many = pd.concat([claims, *copies]).astype({"beside_total": bool, "as_of": "datetime64[ns]"})
+    assert headline_places(many, "troops_deployed") == ["kursk", "place-4", "place-3", "place-2", "place-1", "place-0"]
+    shown = [group.place for group in headline(many, "troops_deployed") if group.scope == "present"]
+    assert shown == ["kursk", "place-3", "place-4"]  # the newest three, in the order of their ids
+    assert headline_places(claims, "troops_deployed") == ["kursk"]

@@ -7,9 +7,11 @@ import pytest
 
 from monitor import load_dataset
 from monitor.filtering import (
+    CLAIM_DETAIL_COLUMNS,
     EVENT_DETAIL_COLUMNS,
     Filters,
     apply_filters,
+    claim_details,
     events_at_place,
     filter_claims,
     filter_events,
@@ -74,3 +76,12 @@ def test_a_range_of_months_selects_the_events_that_overlap_it(dataset):
 def test_events_at_a_place(dataset):
     assert ids(events_at_place(dataset.events, "kursk")) == ["deployment"]
     assert len(events_at_place(dataset.events, None)) == 2
+
+
+def test_a_views_claims_leave_out_the_long_text_and_claim_details_puts_it_back_for_the_rows_asked(dataset):
+    view = apply_filters(dataset, Filters())
+    assert list(view.claims.columns) == [c for c in dataset.claims.columns if c not in CLAIM_DETAIL_COLUMNS]
+    rows = view.claims.iloc[[1]]
+    detailed = claim_details(dataset, rows)
+    pd.testing.assert_frame_equal(detailed[dataset.claims.columns], dataset.claims.iloc[[1]])
+    assert claim_details(dataset, dataset.claims) is dataset.claims  # nothing missing: nothing looked up
