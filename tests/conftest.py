@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import csv
 import os
 import shutil
@@ -23,6 +24,13 @@ os.environ.setdefault(CACHE_DIR_VARIABLE, tempfile.mkdtemp(prefix="monitor-test-
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SEEDS_DIR = PROJECT_ROOT.parent / "shared" / "seeds"
+
+
+def in_own_thread(call: Callable[..., object], *args: object) -> object:
+    """``call(*args)`` in a thread of its own. ``asyncio.run`` refuses a thread whose event loop is running, and
+    Playwright's sync API leaves one running in the main thread once a browser test has run."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(call, *args).result()
 
 
 def set_cell(folder: Path, file_name: str, row: int, column: str, value: str) -> None:

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import in_own_thread
 
 from benchmarks import load
 from benchmarks.load import percentile, stream_url
@@ -36,15 +37,16 @@ def test_every_period_is_a_range_of_the_sliders_own_labels():
 @pytest.mark.slow
 def test_two_sessions_load_pages_and_change_the_period_on_a_real_server(tmp_path: Path):
     out = tmp_path / "load.json"
-    assert load.main(["--sessions", "2", "--timeout", "90", "--out", str(out)]) == 0
+    assert in_own_thread(load.main, ["--sessions", "2", "--timeout", "90", "--out", str(out)]) == 0
     (level,) = json.loads(out.read_text(encoding="utf-8"))["levels"]
     assert level["errors"] == 0 and level["loads"] == 2 and level["filter_changes"] == 6
     assert level["server_rss_peak_mb"] > 0 and level["server_cpu_ms_per_run"] > 0
 
     # The change is the slider's: the view's summary follows the period picked.
     with load.streamlit_server(None, tmp_path / "server.log") as (base, _, _):
-        summaries, exceptions = asyncio.run(
-            load.browse(stream_url(base), "timeline", [("Oct 2024", "Oct 2024"), ("Jan 1953", "Dec 2025")], 90)
+        summaries, exceptions = in_own_thread(
+            asyncio.run,
+            load.browse(stream_url(base), "timeline", [("Oct 2024", "Oct 2024"), ("Jan 1953", "Dec 2025")], 90),
         )
     assert not exceptions
     assert summaries[0] == summaries[2] != summaries[1], summaries

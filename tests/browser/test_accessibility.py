@@ -68,6 +68,8 @@ def test_no_serious_accessibility_violation(
 @pytest.mark.parametrize("path", ["timeline", "figures", "map"])
 def test_every_chart_has_a_text_alternative(page: Page, app_url: str, open_app, path: str) -> None:
     open_settled(page, f"{app_url}/{path}", open_app)
+    # A chart mounts after the script has finished: on a busy machine, later than the page settles.
+    page.locator(CHARTS).first.wait_for(state="visible", timeout=TIMEOUT_MS)
     charts = [chart for chart in page.locator(CHARTS).all() if chart.is_visible()]
     assert charts
     for chart in charts:

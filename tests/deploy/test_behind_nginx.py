@@ -6,6 +6,7 @@ import asyncio
 import urllib.request
 
 import pytest
+from conftest import in_own_thread
 
 from benchmarks.load import browse, stream_url
 from deploy.behind_nginx import behind_nginx, nginx_available, render_config
@@ -33,6 +34,6 @@ def test_a_page_loads_and_filters_through_nginx_over_the_websocket():
             periods = [("Jan 2024", "Dec 2024")]
             return await asyncio.gather(browse(url, "", periods, 90), browse(url, "map", periods, 90))
 
-        for summaries, exceptions in asyncio.run(two_readers()):
+        for summaries, exceptions in in_own_thread(asyncio.run, two_readers()):
             assert not exceptions
             assert summaries[0].startswith("showing ") and summaries[1] != summaries[0]
