@@ -18,7 +18,8 @@ def with_labels(dataset: Dataset, events: pd.DataFrame) -> pd.DataFrame:
     ``events`` are rows of ``dataset.events`` or of a view (which leaves the title out: it is looked up here)."""
     places = dataset.indexed("places")["name"]
     if "title" not in events:
-        events = events.assign(title=dataset.events["title"].take(events.index.to_numpy()).set_axis(events.index))
+        titles = dataset.rows("events", events.index.to_numpy(), ["title"])["title"]
+        events = events.assign(title=titles.set_axis(events.index))
     return events.assign(
         span_end=dataset.event_span_end.loc[events.index],
         when=date_labels(events["date_start"], events["date_precision"], events["date_end"]),

@@ -114,7 +114,7 @@ class View:
 
 def event_details(dataset: Dataset, events: pd.DataFrame) -> pd.DataFrame:
     """``events`` (rows of a view) with their detail columns put back, looked up by row position."""
-    details = dataset.events[EVENT_DETAIL_COLUMNS].take(events.index.to_numpy()).set_axis(events.index)
+    details = dataset.rows("events", events.index.to_numpy(), EVENT_DETAIL_COLUMNS).set_axis(events.index)
     return events.assign(**{column: details[column] for column in EVENT_DETAIL_COLUMNS})
 
 
@@ -125,7 +125,7 @@ def claim_details(dataset: Dataset, claims: pd.DataFrame) -> pd.DataFrame:
     if not missing:
         return claims
     positions = dataset.claims.index.get_indexer(claims.index)
-    details = dataset.claims[missing].take(positions).set_axis(claims.index)
+    details = dataset.rows("claims", positions, missing).set_axis(claims.index)
     return claims.assign(**{column: details[column] for column in missing})
 
 

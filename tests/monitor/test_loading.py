@@ -142,3 +142,26 @@ def test_imprecise_events_span_their_month(minimal_dir):
     dataset = load_dataset(minimal_dir)
     ends = dict(zip(dataset.events["event_id"], dataset.event_span_end, strict=True))
     assert ends == {"treaty-signed": pd.Timestamp("2024-06-19"), "deployment": pd.Timestamp("2024-10-31")}
+
+
+def test_rows_are_taken_chunk_by_chunk_and_read_as_the_whole_table_would(minimal_dir, monkeypatch):
+    """Dataset.rows gives what take() gives, for columns stored in several chunks (a streamed table's prose)."""
+    import numpy as np
+    import pyarrow
+
+    dataset = load_dataset(minimal_dir)
+    events = dataset.events
+    positions = np.array([1, 0, 1])
+    expected = events[["title", "actors", "importance"]].take(positions).reset_index(drop=True)
+
+    def in_two_chunks(column: str) -> pd.Series:
+        array = pyarrow.array(events[column].array, from_pandas=True)
+        chunks = pyarrow.chunked_array([array[:1], array[1:]])
+        if column == "title":
+            return pd.Series(pd.arrays.ArrowStringArray(chunks, dtype=events[column].dtype), name=column)
+        return pd.Series(pd.arrays.ArrowExtensionArray(chunks), name=column)
+
+    chunked = {column: in_two_chunks(column) for column in ("title", "actors")}
+    assert pyarrow.chunked_array(pyarrow.array(chunked["title"].array)).num_chunks == 2
+    monkeypatch.setattr(dataset, "events", events.assign(**chunked))
+    pd.testing.assert_frame_equal(dataset.rows("events", positions, ["title", "actors", "importance"]), expected)
