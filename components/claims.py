@@ -8,7 +8,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from components.memo import shared_for
 from components.render import escape, link_column, with_safe_links
-from monitor.claims import chosen_claims
+from monitor.claims import ClaimChoices, chosen_claims
 from monitor.compare import HEADLINE_MAX_PLACES, HeadlineGroup, compare_pair, headline, headline_places
 from monitor.filtering import View, claim_details
 from monitor.labels import SCOPE_NOUNS, formatted_dates, metric_label
@@ -19,36 +19,27 @@ def claims_in_view(
     view: View,
     metrics: list[str] | tuple[str, ...],
     scopes: list[str] | tuple[str, ...],
-    *,
-    parties: bool = True,
-    known: pd.Timestamp | None = None,
-    opinion: bool = True,
+    choices: ClaimChoices = ClaimChoices(),  # noqa: B008 (frozen: never changed)
 ) -> pd.DataFrame:
     """``chosen_claims`` of the view, shared between sessions that look at the same filters and choices."""
-    key = ("chosen_claims", view.filters, tuple(metrics), tuple(scopes), parties, known, opinion)
-    choices = {"parties": parties, "known": known, "opinion": opinion}
-    return shared_for(view.dataset, key, lambda: chosen_claims(view.dataset, view.claims, metrics, scopes, **choices))
+    key = ("chosen_claims", view.filters, tuple(metrics), tuple(scopes), choices)
+    return shared_for(view.dataset, key, lambda: chosen_claims(view.dataset, view.claims, metrics, scopes, choices))
 
 
 def headline_in_view(
     view: View,
     metric: str,
     scopes: list[str] | tuple[str, ...],
-    *,
-    parties: bool = True,
-    known: pd.Timestamp | None = None,
-    opinion: bool = True,
+    choices: ClaimChoices = ClaimChoices(),  # noqa: B008 (frozen: never changed)
 ) -> tuple[list[HeadlineGroup], int]:
     """``headline`` of one metric's ``claims_in_view``, and how many places with in-place counts it leaves out
     (``HEADLINE_MAX_PLACES``), shared in the same way."""
-    key = ("headline", view.filters, metric, tuple(scopes), parties, known, opinion)
-    choices = {"parties": parties, "known": known, "opinion": opinion}
 
     def build() -> tuple[list[HeadlineGroup], int]:
-        claims = claims_in_view(view, [metric], scopes, **choices)
+        claims = claims_in_view(view, [metric], scopes, choices)
         return headline(claims, metric), max(len(headline_places(claims, metric)) - HEADLINE_MAX_PLACES, 0)
 
-    return shared_for(view.dataset, key, build)
+    return shared_for(view.dataset, ("headline", view.filters, metric, tuple(scopes), choices), build)
 
 
 def _entry(row: pd.Series, places: pd.Series) -> str:

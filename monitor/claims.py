@@ -7,6 +7,8 @@ independent origins a set of figures has (``origins``), and what was known on a 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -217,20 +219,28 @@ def select_claims(
     return known_on(claims.loc[mask], known)
 
 
+@dataclass(frozen=True)
+class ClaimChoices:
+    """Which claims a reader lets count: from parties to the war, only those known on a date, and those read only
+    in blogs and op-eds. Hashable, so it keys what sessions share."""
+
+    parties: bool = True
+    known: pd.Timestamp | None = None
+    opinion: bool = True
+
+
 def chosen_claims(
     dataset: Dataset,
     claims: pd.DataFrame,
     metrics: list[str] | tuple[str, ...],
     scopes: list[str] | tuple[str, ...],
-    *,
-    parties: bool = True,
-    known: pd.Timestamp | None = None,
-    opinion: bool = True,
+    choices: ClaimChoices = ClaimChoices(),
 ) -> pd.DataFrame:
     """``select_claims`` enriched for display (``claims_with_claimants``), and without the figures read only in
-    blogs and op-eds when ``opinion`` is off: what the overview, figures and disagreement pages show."""
-    enriched = claims_with_claimants(dataset, select_claims(claims, metrics, scopes, parties=parties, known=known))
-    return enriched if opinion else without_opinion_only(enriched)
+    blogs and op-eds unless ``choices.opinion``: what the overview, figures and disagreement pages show."""
+    selected = select_claims(claims, metrics, scopes, parties=choices.parties, known=choices.known)
+    enriched = claims_with_claimants(dataset, selected)
+    return enriched if choices.opinion else without_opinion_only(enriched)
 
 
 def available_metrics(dataset: Dataset, group: str) -> list[str]:

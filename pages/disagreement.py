@@ -16,7 +16,7 @@ from components.filters import (
     window_picker,
 )
 from components.render import current_view, empty_state, nothing_to_show, page_of
-from monitor.claims import available_metrics, claimant_order
+from monitor.claims import ClaimChoices, available_metrics, claimant_order
 from monitor.compare import comparisons
 from monitor.labels import SCOPE_NOUNS, metric_label
 
@@ -44,7 +44,7 @@ parties_column, opinion_column = st.columns(2)
 parties = parties_toggle(parties_column)
 opinion = opinion_toggle(opinion_column)
 
-claims = claims_in_view(view, metrics, scopes, parties=parties, known=known, opinion=opinion)
+claims = claims_in_view(view, metrics, scopes, ClaimChoices(parties=parties, known=known, opinion=opinion))
 table = comparisons(claims, window)
 if table.empty:
     empty_state(f"comparable figures from two or more claimants within {window} days of each other")

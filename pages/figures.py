@@ -17,7 +17,7 @@ from components.filters import (
 )
 from components.render import current_view, empty_state, escape, nothing_to_show
 from components.selection import selected_event, show_in_url
-from monitor.claims import available_metrics, claimant_order
+from monitor.claims import ClaimChoices, available_metrics, claimant_order
 from monitor.events import key_events
 from monitor.filtering import event_details
 from monitor.labels import metric_label
@@ -46,13 +46,13 @@ parties = parties_toggle(parties_column)
 opinion = opinion_toggle(opinion_column)
 known = known_on_picker(known_column)
 
-choices = {"parties": parties, "known": known, "opinion": opinion}
-claims = claims_in_view(view, [metric], scopes, **choices)
+choices = ClaimChoices(parties=parties, known=known, opinion=opinion)
+claims = claims_in_view(view, [metric], scopes, choices)
 if claims.empty:
     empty_state(f"{metric_label(metric).lower()} figures")
     st.stop()
 
-groups, places_left_out = headline_in_view(view, metric, scopes, **choices)
+groups, places_left_out = headline_in_view(view, metric, scopes, choices)
 render_headline(st.container(), dataset, groups, metric, places_left_out=places_left_out)
 if known is not None:
     st.caption(f"Known on {known:%-d %b %Y}: only figures reported on or before that day.")

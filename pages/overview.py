@@ -7,6 +7,7 @@ import streamlit as st
 from components.claims import headline_in_view, render_headline
 from components.filters import parties_toggle
 from components.render import current_view, empty_state, escape
+from monitor.claims import ClaimChoices
 from monitor.compare import HEADLINE_SCOPES
 from monitor.events import most_important, with_labels
 from monitor.sources import cited_sources
@@ -34,7 +35,7 @@ columns[2].metric("Sources", f"{len(sources_cited):,}", help="Sources cited by t
 
 st.subheader("North Korean troops in Russia: the newest reports", anchor=False)
 parties = parties_toggle(st)
-troops, places_left_out = headline_in_view(view, HEADLINE_METRIC, HEADLINE_SCOPES, parties=parties)
+troops, places_left_out = headline_in_view(view, HEADLINE_METRIC, HEADLINE_SCOPES, ClaimChoices(parties=parties))
 render_headline(st.container(), dataset, troops, HEADLINE_METRIC, places_left_out=places_left_out)
 st.caption(
     "Totals and counts in a place are different things and are never mixed. Each claimant's newest figure counts "

@@ -8,6 +8,7 @@ from crafted import SCENARIOS, crafted_folder
 
 from monitor import load_dataset
 from monitor.claims import (
+    ClaimChoices,
     available_metrics,
     chosen_claims,
     claimant_key,
@@ -59,7 +60,7 @@ def test_figures_read_only_in_blogs_can_be_left_out(crafted):
     assert "blog-estimate" not in left and "nis-close" in left
     everything = ["captured", "troops_deployed"], ["total", "present"]
     assert "blog-estimate" in set(chosen_claims(crafted, crafted.claims, *everything)["claim_id"])
-    assert set(chosen_claims(crafted, crafted.claims, *everything, opinion=False)["claim_id"]) == {
+    assert set(chosen_claims(crafted, crafted.claims, *everything, ClaimChoices(opinion=False))["claim_id"]) == {
         "nis-close",
         "us-close",
         "zelensky-in-kursk",
