@@ -54,6 +54,13 @@ def escape(text: object) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", _AUTOLINKS.sub(_WORD_JOINER, str(text)))
 
 
+def dash_if_missing(values: pd.Series) -> pd.Series:
+    """Cells with no value (a total's place, an event with no recorded place) as a dash: a table's grey "None"
+    reads as a value lost by mistake."""
+    text = values.astype(object)
+    return text.where(values.notna() & (text != ""), "—")
+
+
 def link_column(label: str = "Link") -> st.column_config.LinkColumn:
     return st.column_config.LinkColumn(label, display_text="open ↗", validate=r"^https?://")
 

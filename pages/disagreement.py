@@ -15,7 +15,7 @@ from components.filters import (
     scope_picker,
     window_picker,
 )
-from components.render import current_view, empty_state, nothing_to_show, page_of
+from components.render import current_view, dash_if_missing, empty_state, nothing_to_show, page_of
 from monitor.claims import ClaimChoices, available_metrics, claimant_order
 from monitor.compare import comparisons
 from monitor.labels import SCOPE_NOUNS, metric_label
@@ -69,8 +69,7 @@ shown = page.assign(
     figure=page["metric"].map(metric_label),
     scope=page["scope"].map(SCOPE_NOUNS),
     reports_and_origins=page["reports"].astype(str) + " reports, " + page["origins"].astype(str) + " origins",
-    # A total has no place: a dash, not the table's grey "None" (which reads as a missing value).
-    place=page["place"].replace({"": "—", None: "—"}),
+    place=dash_if_missing(page["place"]),  # a total has no place
 )
 st.dataframe(
     shown[["date", "figure", "scope", "place", "claimants", "reports_and_origins", "relation", "gap_pct", "who_says"]],

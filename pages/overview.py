@@ -6,7 +6,7 @@ import streamlit as st
 
 from components.claims import headline_in_view, render_headline
 from components.filters import parties_toggle
-from components.render import current_view, empty_state, escape
+from components.render import current_view, dash_if_missing, empty_state, escape
 from monitor.claims import ClaimChoices
 from monitor.compare import HEADLINE_SCOPES
 from monitor.events import most_important, with_labels
@@ -49,7 +49,7 @@ if view.events.empty:
 else:
     top = with_labels(dataset, most_important(view.events, 15))
     st.dataframe(
-        top[["when", "title", "category", "place", "status"]],
+        top[["when", "title", "category", "place", "status"]].assign(place=dash_if_missing(top["place"])),
         hide_index=True,
         width="stretch",
         column_config={"when": "Date", "title": "Event", "category": "Category", "place": "Place", "status": "Status"},
