@@ -177,29 +177,31 @@ def open_app(page: Page, url: str) -> None:
 DEFERRED_DOWNLOAD_WAIT_MS = 15_000
 
 
-def download_deferred(page: Page, button: Locator) -> Download:
+def download_deferred(page: Page, button: Locator, reopen: Callable[[], None]) -> Download:
     """Click a download button whose data is built on click (``st.download_button`` given a callable) and
     return the download.
 
-    Streamlit gives such a button a new placeholder id on every run and revokes the old one; a click that
-    still holds the old id "fails until the browser receives the new delta" (MediaFileManager.remove_deferred).
-    So the click waits for the run to finish, and a click that started no download is made once more after
-    the page settles, as a reader would; a second miss fails the test."""
+    Twice in CI (never here) the first click started nothing and left the button disabled: Streamlit revokes a
+    deferred button's id on every run ("a click that still holds the old id fails until the browser receives the
+    new delta", MediaFileManager.remove_deferred), and it prunes a built file no session references once two runs
+    of any session have ended, which a shared, busy test server does quickly. So the click waits for the run to end,
+    and a click that started no download is made once more on the page opened afresh (``reopen``), as a reader
+    would reload; a second miss fails the test."""
     page.wait_for_selector(SCRIPT_DONE, timeout=LOAD_TIMEOUT_MS)
     try:
         with page.expect_download(timeout=DEFERRED_DOWNLOAD_WAIT_MS) as first_try:
             button.click()
         return first_try.value
     except PlaywrightTimeoutError:
+        reopen()
         page.wait_for_selector(SCRIPT_DONE, timeout=LOAD_TIMEOUT_MS)
-        page.wait_for_timeout(500)
-    with page.expect_download(timeout=2 * DEFERRED_DOWNLOAD_WAIT_MS) as second_try:
+    with page.expect_download(timeout=LOAD_TIMEOUT_MS) as second_try:
         button.click()
     return second_try.value
 
 
 @pytest.fixture(name="download_deferred")
-def download_deferred_fixture() -> Callable[[Page, Locator], Download]:
+def download_deferred_fixture() -> Callable[[Page, Locator, Callable[[], None]], Download]:
     return download_deferred
 
 

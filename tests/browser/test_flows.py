@@ -132,8 +132,11 @@ def test_switching_pages_keeps_the_filters(page, app_url, open_app):
 
 
 def test_events_download_matches_the_filtered_table(page, app_url, open_app, download_deferred):
-    open_app(page, f"{app_url}/explorer?months=Jan+2024&months=Dec+2024")
-    page.get_by_role("tab", name=re.compile(r"^Events \(\d+\)$")).click()
+    def open_the_events_tab() -> None:
+        open_app(page, f"{app_url}/explorer?months=Jan+2024&months=Dec+2024")
+        page.get_by_role("tab", name=re.compile(r"^Events \(\d+\)$")).click()
+
+    open_the_events_tab()
     button = page.get_by_test_id("stDownloadButton").filter(visible=True).filter(has_text="rows as CSV")
     expect(button).to_have_count(1, timeout=TIMEOUT_MS)
     label = button.inner_text()
@@ -143,7 +146,7 @@ def test_events_download_matches_the_filtered_table(page, app_url, open_app, dow
     assert 0 < expected_rows < counts(page)[1]
     assert page.get_by_role("tab", name=f"Events ({expected_rows})").count() == 1
 
-    download = download_deferred(page, button.get_by_role("button"))
+    download = download_deferred(page, button.get_by_role("button"), open_the_events_tab)
     assert download.suggested_filename == "events.csv"
     with open(download.path(), encoding="utf-8-sig", newline="") as handle:  # CSVs carry a byte-order mark
         reader = csv.DictReader(handle)
