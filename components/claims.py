@@ -37,7 +37,8 @@ def headline_in_view(
 
     def build() -> tuple[list[HeadlineGroup], int]:
         claims = claims_in_view(view, [metric], scopes, choices)
-        return headline(claims, metric), max(len(headline_places(claims, metric)) - HEADLINE_MAX_PLACES, 0)
+        places = headline_places(claims, metric)  # ranked once: the headline shows the first, the caption counts
+        return headline(claims, metric, places=places), max(len(places) - HEADLINE_MAX_PLACES, 0)
 
     return shared_for(view.dataset, ("headline", view.filters, metric, tuple(scopes), choices), build)
 

@@ -350,18 +350,20 @@ def headline(
     metric: str = "troops_deployed",
     cutoff_days: int = HEADLINE_CUTOFF_DAYS,
     max_places: int = HEADLINE_MAX_PLACES,
+    places: list[str] | None = None,
 ) -> list[HeadlineGroup]:
     """What the newest figures of a metric say, one group per headline scope ('sent in total') and, for counts in
     a place, per recorded place ('in Kursk at the time'): each claimant's newest figure of the group, if it is no
     older than ``cutoff_days`` before the group's newest. Parts beside their totals and in-place counts with no
     recorded place are left out; the claims given are those the reader chose (parties, known on a date). At most
-    ``max_places`` places, those with the newest figures (``headline_places``), in the order of their ids."""
+    ``max_places`` places, those with the newest figures (``places``: ``headline_places``, when a caller has them
+    already), in the order of their ids."""
     chosen = _headline_claims(claims, metric)
+    ranked = headline_places(claims, metric) if places is None else places
     groups = []
     for scope, label in HEADLINE_SCOPES.items():
         scoped = chosen.loc[(chosen["scope"] == scope).to_numpy()]
-        places = sorted(headline_places(claims, metric)[:max_places]) if scope == "present" else [None]
-        for place in places:
+        for place in sorted(ranked[:max_places]) if scope == "present" else [None]:
             rows = scoped if place is None else scoped.loc[(scoped["place_id"] == place).to_numpy()]
             if rows.empty:
                 continue
