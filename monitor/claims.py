@@ -94,7 +94,22 @@ def source_kinds(dataset: Dataset, claims: pd.DataFrame) -> pd.DataFrame:
 
 def claimant_names(dataset: Dataset, claims: pd.DataFrame, keys: pd.Series) -> pd.Series:
     """A claimant's name as a legend shows it: the actor's name, and for unnamed sources the outlet that cites
-    them, so two unnamed estimates never share a legend entry."""
+    them, so two unnamed estimates never share a legend entry. Named once for the whole dataset (worked out on
+    first use): a claimant keeps its name, as it keeps its colour, whatever the filters leave out; claims that are
+    not the dataset's are named among themselves."""
+    named = dataset.memo("claimant_names", lambda: _names_by_key(dataset, dataset.claims))
+    names = keys.map(named).astype(object)
+    unknown = names.isna().to_numpy()
+    if unknown.any():
+        names[unknown] = keys[unknown].map(_names_by_key(dataset, claims.loc[unknown])).to_numpy()
+    return names
+
+
+def _names_by_key(dataset: Dataset, claims: pd.DataFrame) -> pd.Series:
+    """Each claimant key's name (``claimant_names``), indexed by key."""
+    # Only the columns that decide: the claims' prose is never copied or read.
+    claims = claims[["claimant_actor", "source_ids", "as_of"]]
+    keys = claimant_key(claims)
     actors = dataset.indexed("actors")
     names = claims["claimant_actor"].map(actors["name"]).fillna(claims["claimant_actor"]).astype(object)
     unnamed = (claims["claimant_actor"] == UNNAMED_ACTOR).to_numpy()
@@ -102,12 +117,12 @@ def claimant_names(dataset: Dataset, claims: pd.DataFrame, keys: pd.Series) -> p
         publishers = first_source(claims).map(dataset.indexed("sources")["publisher"]).fillna("unknown outlet")
         names = names.where(~unnamed, "Unnamed sources in " + publishers.astype(object))
         # Two unnamed sources in one outlet: number them, in date order, so each keeps its own entry.
-        firsts = claims.assign(_key=keys, _name=names).sort_values("as_of").drop_duplicates("_key")
+        firsts = claims.assign(_key=keys, _name=names).sort_values("as_of", kind="stable").drop_duplicates("_key")
         ordinal = firsts.groupby("_name").cumcount()
         clash = firsts["_name"].map(firsts["_name"].value_counts()) > 1
         renamed = firsts["_name"].where(~clash, firsts["_name"] + " (" + (ordinal + 1).astype(str) + ")")
-        names = keys.map(dict(zip(firsts["_key"], renamed, strict=True))).astype(object)
-    return names
+        return pd.Series(renamed.to_numpy(dtype=object), index=firsts["_key"].to_numpy(dtype=object))
+    return pd.Series(names.to_numpy(), index=keys.to_numpy(dtype=object)).groupby(level=0).first()
 
 
 def claims_with_claimants(dataset: Dataset, claims: pd.DataFrame) -> pd.DataFrame:

@@ -70,9 +70,13 @@ class Relation:
 
 def relation(lows: np.ndarray, highs: np.ndarray) -> Relation:
     """Compare intervals: they agree if one value lies in all of them, else they differ by the widest gap."""
-    highest_low, lowest_high = float(np.max(lows)), float(np.min(highs))
+    return relation_of(float(np.max(lows)), float(np.min(highs)), bool(np.all(lows == highs)))
+
+
+def relation_of(highest_low: float, lowest_high: float, points: bool) -> Relation:
+    """``relation`` from what it reads of the intervals: the highest lower end, the lowest upper end, and whether
+    every interval is a point."""
     if highest_low <= lowest_high:
-        points = bool(np.all(lows == highs))
         if points:
             text = "agree"
         elif lowest_high == OPEN_ABOVE:
@@ -222,80 +226,127 @@ def comparisons(claims: pd.DataFrame, window_days: int = DEFAULT_WINDOW_DAYS) ->
     if usable.empty:
         return pd.DataFrame(columns=COMPARISON_COLUMNS)
     usable = usable[_COMPARED_COLUMNS].join(comparison_groups(usable).add_suffix("_group"))
+    ordered = usable.sort_values(["as_of", "reported_on"], kind="stable")  # later rows are newer
     group_columns = ["metric_group", "scope_group", "place_group", "counted_from_group"]
-    # Row positions in date order; every snapshot below is a list of these positions. Dates as whole days
-    # (Python ints): the loop compares them hundreds of thousands of times at a million events.
-    ordered = usable.sort_values(["as_of", "reported_on"], kind="stable")
-    snapshots: list[tuple[tuple, np.datetime64, list[int]]] = []
-    all_days = ordered["as_of"].to_numpy(dtype="datetime64[D]").astype(np.int64)
-    all_owners = ordered["claimant_key"].to_numpy(dtype=object)
-    for key, positions in ordered.groupby(group_columns, sort=True, observed=True).indices.items():
-        owners = all_owners[positions].tolist()
-        if len(set(owners)) < 2:
-            continue
-        days = all_days[positions].tolist()
-        newest: dict[object, tuple[int, int]] = {}
-        previous: frozenset = frozenset()
-        previous_day: int | None = None
-        cursor = 0
-        for moment in sorted(set(days)):
-            while cursor < len(days) and days[cursor] <= moment:
-                newest[owners[cursor]] = (days[cursor], int(positions[cursor]))  # later rows are newer
-                cursor += 1
-            oldest = moment - window_days
-            current = frozenset(position for day, position in newest.values() if day >= oldest)
-            if previous_day is not None and len(previous) >= 2 and not previous <= current:
-                snapshots.append((key, np.datetime64(previous_day, "D"), sorted(previous)))
-            previous, previous_day = current, moment
-        if len(previous) >= 2:
-            snapshots.append((key, np.datetime64(previous_day, "D"), sorted(previous)))
-    if not snapshots:
+    groups = ordered.groupby(group_columns, sort=True, observed=True).ngroup().to_numpy(dtype=np.int64)
+    days = ordered["as_of"].to_numpy(dtype="datetime64[D]").astype(np.int64)
+    owners = pd.factorize(ordered["claimant_key"].astype(object))[0]
+    moments, members = _snapshots(groups, owners, days, window_days)
+    if not len(moments):
         return pd.DataFrame(columns=COMPARISON_COLUMNS)
-    return _comparison_table(ordered, snapshots)
+    keys = ordered[group_columns].to_numpy(dtype=object)[np.unique(groups, return_index=True)[1]]
+    return _comparison_table(ordered, keys, moments, members)
 
 
-def _comparison_table(ordered: pd.DataFrame, snapshots: list[tuple[tuple, np.datetime64, list[int]]]) -> pd.DataFrame:
-    """One row per snapshot, from arrays worked out once: thousands of comparisons take a fraction of a second."""
+@dataclass(frozen=True)
+class _Moments:
+    """The comparisons found: for each, its group (a row of the group keys) and its date (whole days)."""
+
+    group: np.ndarray
+    day: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.day)
+
+
+def _snapshots(
+    groups: np.ndarray, owners: np.ndarray, days: np.ndarray, window_days: int
+) -> tuple[_Moments, tuple[np.ndarray, np.ndarray]]:
+    """The comparisons of ``comparisons``, found with array operations (a loop per date took most of a second at
+    a million events), and their members as (comparison number, row position) pairs.
+
+    Rows are claims in date order. A claim stands from its own date until the day before its claimant's next
+    figure in the group, and at most ``window_days`` after its date: so at each date of its group it is either
+    in the comparison or not, over one unbroken run of dates. A comparison is kept at a date when two or more
+    figures stand and one of them no longer stands at the group's next date (or there is no next date); each
+    claimant stands with at most one figure, so a comparison's members are distinct claimants."""
+    positions = np.arange(len(days))
+    # Each claim's claimant's next figure in the group: sorted by group, claimant, then date order.
+    by_owner = np.lexsort((positions, owners, groups))
+    next_day = np.full(len(days), np.iinfo(np.int64).max)
+    same = (groups[by_owner][1:] == groups[by_owner][:-1]) & (owners[by_owner][1:] == owners[by_owner][:-1])
+    next_day[by_owner[:-1][same]] = days[by_owner[1:][same]]
+    first_day, last_day = int(days.min()), int(days.max())
+    span = last_day - first_day + 1
+    # One number per (group, date), in group order then date order; a group's dates never reach the next's.
+    moment_keys = np.unique(groups * span + (days - first_day))
+    stands_until = np.minimum(np.minimum(next_day - 1, days + window_days), last_day)
+    standing = stands_until >= days  # a claim revised on its own date never stands
+    start = np.searchsorted(moment_keys, groups * span + (days - first_day))
+    end = np.searchsorted(moment_keys, groups * span + (stands_until - first_day), side="right") - 1
+    start, end, claim = start[standing], end[standing], positions[standing]
+    count = np.cumsum(
+        np.bincount(start, minlength=len(moment_keys) + 1) - np.bincount(end + 1, minlength=len(moment_keys) + 1)
+    )
+    moment_group = moment_keys // span
+    last_of_group = np.append(moment_group[1:] != moment_group[:-1], True)
+    leaves = np.bincount(end, minlength=len(moment_keys)) > 0
+    kept = np.flatnonzero((count[: len(moment_keys)] >= 2) & (leaves | last_of_group))
+    # Each standing claim belongs to the kept comparisons between its first and last date.
+    low, high = np.searchsorted(kept, start), np.searchsorted(kept, end, side="right")
+    sizes = high - low
+    run_starts = np.repeat(np.cumsum(sizes) - sizes, sizes)
+    comparison = np.repeat(low, sizes) + (np.arange(int(sizes.sum())) - run_starts)
+    moments = _Moments(group=moment_group[kept], day=moment_keys[kept] % span + first_day)
+    return moments, (comparison, np.repeat(claim, sizes))
+
+
+def _comparison_table(
+    ordered: pd.DataFrame, keys: np.ndarray, moments: _Moments, members: tuple[np.ndarray, np.ndarray]
+) -> pd.DataFrame:
+    """One row per comparison, from arrays worked out once (tens of thousands of comparisons at a million events)."""
+    comparison, at = members
     lows, highs = claim_bounds(ordered)
     value_high = ordered["value_high"].to_numpy(dtype=float)
     as_of = ordered["as_of"].to_numpy(dtype="datetime64[ns]")
-    keys = ordered["claimant_key"].to_numpy(dtype=object)
-    reported = ordered["reported_on"].to_numpy(dtype="datetime64[ns]")
-    reports = report_counts(ordered).to_numpy(dtype=np.int64)
-    ids = ordered["claim_id"].to_numpy(dtype=object)
+    # Each comparison's figures lowest first, then oldest, then in date order.
+    order = np.lexsort((at, as_of[at], value_high[at], comparison))
+    comparison, at = comparison[order], at[order]
+    bounds_at = np.flatnonzero(np.r_[True, comparison[1:] != comparison[:-1]])
+    sizes = np.diff(np.r_[bounds_at, len(at)])
+    highest_low = np.maximum.reduceat(lows[at], bounds_at)
+    lowest_high = np.minimum.reduceat(highs[at], bounds_at)
+    points = np.logical_and.reduceat(lows[at] == highs[at], bounds_at)
+    found = [
+        relation_of(*bounds) for bounds in zip(highest_low.tolist(), lowest_high.tolist(), points.tolist(), strict=True)
+    ]
     says = (
-        ordered["claimant_name"].astype(object)
-        + ": "
-        + ordered["figure"].astype(object)
-        + " ("
-        + formatted_dates(ordered["as_of"], "%-d %b %Y")
-        + ")"
-    ).to_numpy(dtype=object)
-    rows = []
-    for (metric, scope, place, counted_from), moment, members in snapshots:
-        at = np.asarray(members)
-        at = at[np.lexsort((as_of[at], value_high[at]))]  # lowest figure first, then oldest
-        found = relation(lows[at], highs[at])
-        rows.append(
-            {
-                "metric": metric,
-                "scope": scope,
-                "place": place or None,
-                "counted_from": counted_from or None,
-                "date": pd.Timestamp(moment),
-                "first_as_of": pd.Timestamp(as_of[at].min()),
-                "claimants": len(set(keys[at])),
-                "reports": int(reports[at].sum()),
-                "origins": len(set(zip(keys[at], reported[at], strict=True))),
-                "consistent": found.consistent,
-                "gap": found.gap,
-                "gap_pct": found.gap_pct,
-                "relation": found.text,
-                "who_says": "; ".join(says[at]),
-                "claim_ids": tuple(ids[at]),
-            }
+        (
+            ordered["claimant_name"].astype(object)
+            + ": "
+            + ordered["figure"].astype(object)
+            + " ("
+            + formatted_dates(ordered["as_of"], "%-d %b %Y")
+            + ")"
         )
-    table = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+        .to_numpy(dtype=object)[at]
+        .tolist()
+    )
+    ids = ordered["claim_id"].to_numpy(dtype=object)[at].tolist()
+    # Slices of Python lists: np.split made a view per comparison and took a third of the time.
+    runs = list(zip(bounds_at.tolist(), (bounds_at + sizes).tolist(), strict=True))
+    group_keys = keys[moments.group]
+    table = pd.DataFrame(
+        {
+            "metric": group_keys[:, 0],
+            "scope": group_keys[:, 1],
+            "place": np.where(group_keys[:, 2] == "", None, group_keys[:, 2]),  # a total has no place
+            "counted_from": np.where(group_keys[:, 3] == "", None, group_keys[:, 3]),
+            "date": moments.day.astype("datetime64[D]").astype("datetime64[ns]"),
+            "first_as_of": np.minimum.reduceat(as_of[at], bounds_at),
+            # One figure per claimant (the newest standing), so each is its own claimant and its own origin.
+            "claimants": sizes,
+            "reports": np.add.reduceat(report_counts(ordered).to_numpy(dtype=np.int64)[at], bounds_at),
+            "origins": sizes,
+            "consistent": [relation.consistent for relation in found],
+            "gap": [relation.gap for relation in found],
+            "gap_pct": [relation.gap_pct for relation in found],
+            "relation": [relation.text for relation in found],
+            "who_says": ["; ".join(says[start:end]) for start, end in runs],
+            "claim_ids": [tuple(ids[start:end]) for start, end in runs],
+        },
+        columns=COMPARISON_COLUMNS,
+    )
     return table.sort_values(["date", "metric", "scope"], ascending=[False, True, True], ignore_index=True)
 
 

@@ -66,7 +66,8 @@ class Dataset:
     event_span_end: pd.Series | None = None
     _memo: dict[str, Any] = field(init=False, default_factory=dict, repr=False, compare=False)
     # Sessions share one Dataset on several threads: a value is built once, not once per racing session.
-    _memo_lock: threading.Lock = field(init=False, default_factory=threading.Lock, repr=False, compare=False)
+    # Reentrant: a derived value may be built from another (claimant names read the indexed actors).
+    _memo_lock: threading.RLock = field(init=False, default_factory=threading.RLock, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.events = self.events.reset_index(drop=True)

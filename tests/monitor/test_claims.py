@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 from crafted import SCENARIOS, crafted_folder
@@ -51,6 +53,25 @@ def test_one_claimant_rule_keeps_unnamed_sources_apart_per_source(crafted):
     assert keys["nis-close"] == "nis" and keys["blog-estimate"] == "unnamed-sources:blog-1"
     enriched = claims_with_claimants(crafted, claims).set_index("claim_id")
     assert enriched.at["blog-estimate", "claimant_name"] == "Unnamed sources in A Blog"
+
+
+def test_a_claimant_keeps_its_name_whatever_subset_is_shown(crafted):
+    # Two unnamed sources cited by outlets we do not list share a name: numbered in date order, once for the
+    # whole dataset, so the second is "(2)" also on a page whose filters leave out the first.
+    blog = crafted.claims.loc[crafted.claims["claim_id"] == "blog-estimate"]
+    early, late = blog.copy(), blog.copy()
+    early["claim_id"], early["source_ids"], early["as_of"] = "early", [["elsewhere-1"]], pd.Timestamp("2024-01-05")
+    late["claim_id"], late["source_ids"], late["as_of"] = "late", [["elsewhere-2"]], pd.Timestamp("2024-02-05")
+    claims = pd.concat([crafted.claims, early, late], ignore_index=True)
+    dataset = dataclasses.replace(crafted, claims=claims)
+    whole = claims_with_claimants(dataset, claims).set_index("claim_id")["claimant_name"]
+    assert whole["early"] == "Unnamed sources in unknown outlet (1)"
+    assert whole["late"] == "Unnamed sources in unknown outlet (2)"
+    only_late = claims_with_claimants(dataset, claims.loc[claims["claim_id"] == "late"])
+    assert only_late["claimant_name"].tolist() == ["Unnamed sources in unknown outlet (2)"]
+    # Claims that are not the dataset's are named among themselves.
+    stranger = late.assign(claim_id="stranger", source_ids=[["elsewhere-3"]])
+    assert claims_with_claimants(dataset, stranger)["claimant_name"].tolist() == ["Unnamed sources in unknown outlet"]
 
 
 def test_figures_read_only_in_blogs_can_be_left_out(crafted):

@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from crafted import crafted_folder
+from hypothesis import given, note, settings
+from hypothesis import strategies as st
 
 from monitor import load_dataset
 from monitor.claims import claims_with_claimants, known_on
@@ -13,8 +15,10 @@ from monitor.compare import (
     HEADLINE_MAX_PLACES,
     OPEN_ABOVE,
     bounds,
+    claim_bounds,
     compare_pair,
     comparisons,
+    counted_from_bucket,
     headline,
     headline_places,
     not_comparable_reason,
@@ -191,3 +195,120 @@ def test_the_headline_shows_the_places_with_the_newest_in_place_counts_only(clai
     shown = [group.place for group in headline(many, "troops_deployed") if group.scope == "present"]
     assert shown == ["kursk", "place-3", "place-4"]  # the newest three, in the order of their ids
     assert headline_places(claims, "troops_deployed") == ["kursk"]
+
+
+# ---- comparisons() against the definition, on random claims -------------------------------------------------
+
+CLAIMANTS = ["alpha", "bravo", "charlie", "delta"]
+FIRST_DAY = pd.Timestamp("2024-10-01")
+
+
+def definition_comparisons(claims: pd.DataFrame, window_days: int) -> set[tuple]:
+    """``comparisons`` spelled out the slow way: at every date of every group, each claimant's newest figure so
+    far if it is recent enough; a set of figures is kept at the last date it stands whole."""
+    usable = claims.loc[
+        claims["scope"].isin(["total", "present"]) & ~claims["beside_total"] & claims["place_id"].notna()
+    ]
+    ordered = usable.sort_values(["as_of", "reported_on"], kind="stable")
+    found = set()
+    for key, rows in ordered.groupby(["metric", "scope", "place_id", "quarter"], sort=True):
+        dates = sorted(set(rows["as_of"]))
+        sets = []
+        for date in dates:
+            newest = {}
+            for row in rows.loc[rows["as_of"] <= date].itertuples():
+                newest[row.claimant_key] = row  # later rows are newer
+            sets.append(
+                frozenset(row.claim_id for row in newest.values() if row.as_of >= date - pd.Timedelta(days=window_days))
+            )
+        for number, (date, members) in enumerate(zip(dates, sets, strict=True)):
+            if len(members) >= 2 and (number == len(dates) - 1 or not members <= sets[number + 1]):
+                found.add((*key, date, members))
+    return found
+
+
+def _text(value: object) -> str:
+    return "" if pd.isna(value) else str(value)
+
+
+@st.composite
+def random_claims(draw) -> pd.DataFrame:
+    rows = []
+    for number in range(draw(st.integers(0, 24))):
+        scope = draw(st.sampled_from(["total", "present", "partial"]))
+        low = float(draw(st.integers(0, 50)) * 100)
+        qualifier = draw(st.sampled_from(["exact", "about", "over", "at_least", "up_to", "range"]))
+        high = low + (float(draw(st.integers(1, 20)) * 100) if qualifier == "range" else 0.0)
+        as_of = FIRST_DAY + pd.Timedelta(days=draw(st.integers(0, 90)))
+        rows.append(
+            {
+                "claim_id": f"c{number}",
+                "as_of": as_of,
+                "reported_on": as_of + pd.Timedelta(days=draw(st.integers(0, 3))),
+                "claimant_key": draw(st.sampled_from(CLAIMANTS)),
+                "metric": draw(st.sampled_from(["troops_deployed", "casualties"])),
+                "scope": scope,
+                "place_id": draw(st.sampled_from(["kursk", "donetsk"])) if scope == "present" else None,
+                "counted_from": draw(st.sampled_from([pd.NaT, pd.Timestamp("2024-08-01"), pd.Timestamp("2024-11-15")])),
+                "qualifier": qualifier,
+                "value_low": low,
+                "value_high": high,
+                "beside_total": draw(st.booleans()) and draw(st.booleans()),
+                "source_ids": ["s1"] * draw(st.integers(1, 3)),
+            }
+        )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "claim_id",
+            "as_of",
+            "reported_on",
+            "claimant_key",
+            "metric",
+            "scope",
+            "place_id",
+            "counted_from",
+            "qualifier",
+            "value_low",
+            "value_high",
+            "beside_total",
+            "source_ids",
+        ],
+    )
+    frame = frame.astype(
+        {
+            "as_of": "datetime64[ns]",
+            "reported_on": "datetime64[ns]",
+            "counted_from": "datetime64[ns]",
+            "beside_total": bool,
+            "value_low": float,
+            "value_high": float,
+        }
+    )
+    return frame.assign(
+        claimant_name=frame["claimant_key"].str.title(), figure=frame["value_high"].map("{:,.0f}".format)
+    )
+
+
+@given(random_claims(), st.integers(0, 40))
+@settings(max_examples=300, deadline=None, database=None)
+def test_comparisons_are_the_sets_of_figures_the_definition_finds(claims, window_days):
+    note(claims.drop(columns=["source_ids", "claimant_name", "figure"]).to_string())
+    table = comparisons(claims, window_days)
+    bucket = claims.assign(quarter=counted_from_bucket(claims["counted_from"]), place_id=claims["place_id"].fillna(""))
+    bucket = bucket.loc[(bucket["scope"] != "present") | (bucket["place_id"] != "")]
+    expected = definition_comparisons(bucket.assign(place_id=bucket["place_id"]), window_days)
+    got = {
+        (row.metric, row.scope, _text(row.place), _text(row.counted_from), row.date, frozenset(row.claim_ids))
+        for row in table.itertuples()
+    }
+    assert got == expected
+    assert len(got) == len(table)
+    values = claims.set_index("claim_id")
+    for row in table.itertuples():
+        members = values.loc[list(row.claim_ids)]
+        assert members["claimant_key"].is_unique and row.claimants == row.origins == len(members)
+        assert list(members["value_high"]) == sorted(members["value_high"])  # lowest figure first
+        assert row.reports == members["source_ids"].map(len).sum()
+        lows, highs = claim_bounds(members)
+        assert row.relation == relation(lows, highs).text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pandas as pd
 import pytest
@@ -165,3 +166,15 @@ def test_rows_are_taken_chunk_by_chunk_and_read_as_the_whole_table_would(minimal
     assert pyarrow.chunked_array(pyarrow.array(chunked["title"].array)).num_chunks == 2
     monkeypatch.setattr(dataset, "events", events.assign(**chunked))
     pd.testing.assert_frame_equal(dataset.rows("events", positions, ["title", "actors", "importance"]), expected)
+
+
+def test_a_value_kept_with_the_dataset_may_be_built_from_another(minimal_dir):
+    # Claimant names are built from the indexed actors: one build inside another must not wait on itself.
+    dataset = load_dataset(minimal_dir)
+    result = {}
+    worker = threading.Thread(
+        target=lambda: result.update(value=dataset.memo("outer", lambda: len(dataset.indexed("actors"))))
+    )
+    worker.start()
+    worker.join(timeout=20)
+    assert not worker.is_alive() and result["value"] == len(dataset.actors)
