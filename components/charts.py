@@ -57,6 +57,10 @@ LEGEND_BELOW_MAX = 10
 # claim costs ~0.15 kB and ~13 µs (1,500 claims: ~20 ms, 225 kB; 6,000: ~37 ms, 870 kB) and no longer reads;
 # the ranges cost ~15 ms and 30-50 kB at any size.
 FIGURES_MAX_CLAIMS = 1_500
+# The legend names at most this many claimants, those with the most figures drawn; the others are one grey trace
+# whose hover names each. A trace per claimant cost ~0.6 ms of Plotly per rerun, twice (1,660 claimants at 1M
+# events: most of a second), and a legend of 1,660 names reads as nothing. The shipped data has at most 10 a metric.
+FIGURES_NAMED_CLAIMANTS = 12
 # Sequential blues for counts: light is few, dark is many (readable in grey too).
 COUNT_SCALE = [[0.0, "#DEEBF7"], [0.35, "#9ECAE1"], [0.7, "#3182BD"], [1.0, "#08306B"]]
 
@@ -607,6 +611,8 @@ SCOPE_DASHES = {
 # The selected event's line: a neutral slate that no claimant has, seen on both themes (4.5:1 on white, 4:1 on the
 # dark background; the near-black it replaces vanished in dark mode).
 SELECTED_COLOUR = "#6B7785"
+# Claimants the legend does not name (FIGURES_NAMED_CLAIMANTS): a light grey behind the named ones' colours.
+OTHERS_COLOUR = "#8B949E"
 _SCOPE_ORDER = {scope: number for number, scope in enumerate(SCOPE_DASHES)}
 PARTY_MARK = " ◆"
 
@@ -645,11 +651,13 @@ def figures_figure(
     rows = claims.loc[(claims["metric"] == metric).to_numpy() & ~claims["beside_total"].to_numpy(dtype=bool)]
     label = metric_label(metric)
     colours = colours or claimant_colours(sorted(rows["claimant_key"].unique()))
+    named = rows["claimant_key"].isin(named_claimants(rows)).to_numpy()
     if len(rows) > FIGURES_MAX_CLAIMS:
-        data, period = _claim_range_traces(rows, colours)
+        data, period = _claim_range_traces(rows, colours, named)
         title = f"{label}: lowest to highest figure per {period}, by claimant ({len(rows):,} claims)"
     else:
-        data = _revision_traces(rows.sort_values(["as_of", "reported_on"], kind="stable"), colours)
+        data = _others_revision_trace(rows.loc[~named].sort_values(["as_of", "reported_on"], kind="stable"))
+        data += _revision_traces(rows.loc[named].sort_values(["as_of", "reported_on"], kind="stable"), colours)
         title = f"{label}: figures over time"
     window = _date_window(rows, milestones)
     levels = milestone_levels(milestones["date_start"], window)
@@ -755,20 +763,82 @@ class _Claimant:
 
     def range_bars(self, high: np.ndarray, below: np.ndarray) -> dict:
         """A bar from each marker down to its low figure, with no cap: a cap would cross an open marker."""
-        return _range_bars(high, below, self.colour)
+        return _range_bars(np.zeros(len(high)), below, self.colour)
 
 
-def _range_bars(high: np.ndarray, below: np.ndarray, colour: str) -> dict:
-    """A bar from each marker down to its low figure, with no cap: a cap would cross an open marker."""
+def _range_bars(above: np.ndarray | list, below: np.ndarray | list, colour: str) -> dict:
+    """A bar from each marker down to its low figure (``below`` it; ``above`` is zeros, or None in a gap), with no
+    cap: a cap would cross an open marker."""
     return {
         "type": "data",
         "symmetric": False,
-        "array": _plain(np.zeros(len(high))),
-        "arrayminus": _plain(below),
+        "array": _plain(above) if isinstance(above, np.ndarray) else above,
+        "arrayminus": _plain(below) if isinstance(below, np.ndarray) else below,
         "color": colour,
         "thickness": 2.5,
         "width": 0,
     }
+
+
+def named_claimants(rows: pd.DataFrame, most: int = FIGURES_NAMED_CLAIMANTS) -> set[str]:
+    """The claimant keys a figures chart names in its legend: all, or the ``most`` with the most figures among
+    ``rows`` (ties by name); the others are drawn as one grey trace."""
+    counts = rows.groupby(rows["claimant_key"].astype(object), sort=False).agg(
+        claims=("claimant_key", "size"), name=("claimant_name", "first")
+    )
+    if len(counts) <= most:
+        return set(counts.index)
+    return set(counts.sort_values(["claims", "name"], ascending=[False, True], kind="stable").index[:most])
+
+
+def _others(count: int) -> dict:
+    """The legend entry of the claimants not named: listed last, drawn first (under the named ones)."""
+    name = f"{count:,} other claimant{'s' if count != 1 else ''}"
+    return {"name": name, "legendgroup": "other claimants", "showlegend": True, "legendrank": 2000}
+
+
+def _others_revision_trace(rows: pd.DataFrame) -> list[dict]:
+    """The claimants the legend does not name, as one grey trace: each one's figures in date order joined by
+    steps, a gap between claimants, the claimant's name in the hover. ``rows`` are in date order (at most
+    ``FIGURES_MAX_CLAIMS``: the range chart draws more)."""
+    if rows.empty:
+        return []
+    keys = rows["claimant_key"].astype(object).to_numpy()
+    # Each claimant's rows together, in date order within; a gap (None) after each claimant's last row.
+    order = np.lexsort((np.arange(len(rows)), pd.factorize(keys)[0]))
+    rows, keys = rows.iloc[order], keys[order]
+    gap_after = np.append(keys[1:] != keys[:-1], True).tolist()
+
+    def spaced(values: list, gap: object = None) -> list:
+        out: list = []
+        for value, last in zip(values, gap_after, strict=True):
+            out += [value, gap] if last else [value]
+        return out
+
+    high = rows["value_high"].to_numpy(dtype=float)
+    below = np.where(rows["value_low"].to_numpy(dtype=float) < high, high - rows["value_low"].to_numpy(float), 0.0)
+    hover = plotly_texts(
+        rows[["figure", "chain", "scope", "read_in_kind", "claimant_name"]].fillna("—").to_numpy(dtype=object)
+    )
+    symbols = rows["qualifier"].map(QUALIFIER_SYMBOLS).fillna("circle").tolist()
+    return [
+        {
+            "type": "scatter",
+            "x": spaced(_epoch_ms(rows["as_of"].to_numpy(dtype="datetime64[ns]")).tolist()),
+            "y": spaced(high.tolist()),
+            "mode": "lines+markers",
+            "line": {"color": OTHERS_COLOUR, "width": 1, "shape": "hv"},
+            "connectgaps": False,
+            **_others(len(set(keys))),
+            "marker": {"color": OTHERS_COLOUR, "size": 8, "symbol": spaced(symbols, "circle")},
+            "error_y": _range_bars(spaced([0.0] * len(high)), spaced(below.tolist()), OTHERS_COLOUR),
+            "customdata": spaced(hover.tolist()),
+            "hovertemplate": (
+                "<b>%{customdata[4]}</b>: %{customdata[0]} (%{customdata[2]}) as of %{x|%-d %b %Y}"
+                "<br>%{customdata[1]}<br>read in: %{customdata[3]}<extra></extra>"
+            ),
+        }
+    ]
 
 
 def _revision_traces(rows: pd.DataFrame, colours: dict[str, str]) -> list[dict]:
@@ -809,37 +879,58 @@ def _revision_trace(rows: pd.DataFrame, claimant: _Claimant, scope: str, in_lege
     }
 
 
-def _claim_range_traces(rows: pd.DataFrame, colours: dict[str, str]) -> tuple[list[dict], str]:
-    """One trace per claimant: per period a bar from its lowest to its highest figure, a square at the top."""
+def _claim_range_traces(
+    rows: pd.DataFrame, colours: dict[str, str], named: np.ndarray | None = None
+) -> tuple[list[dict], str]:
+    """One trace per named claimant (``named``: a flag per row; all when None), one grey trace for the others:
+    per period a bar from the claimant's lowest to its highest figure, a square at the top."""
     ranges, period = claim_ranges(rows)
+    named_keys = set(rows["claimant_key"].astype(object)) if named is None else set(rows["claimant_key"].loc[named])
     starts = ranges["start"].to_numpy(dtype="datetime64[ns]")
     middles = _epoch_ms(starts + (ranges["end"].to_numpy(dtype="datetime64[ns]") - starts) / 2)
     high = ranges["highest"].to_numpy(dtype=float)
     below = high - ranges["lowest"].to_numpy(dtype=float)
-    numbers = np.column_stack([ranges["claims"].to_numpy(dtype=float), ranges["lowest"].to_numpy(dtype=float)])
+    # Claims in the period, the lowest figure, and whose they are (escaped), for the hover.
+    hover = np.column_stack(
+        [
+            ranges["claims"].to_numpy(dtype=float),
+            ranges["lowest"].to_numpy(dtype=float),
+            plotly_texts(ranges["claimant_name"].astype(object).to_numpy()),
+        ]
+    ).astype(object)
     labels = ranges["label"].to_numpy(dtype=object)
+
+    def trace(positions: np.ndarray, colour: str, legend: dict, marker: dict) -> dict:
+        return {
+            "type": "scatter",
+            "x": _plain(middles[positions]),
+            "y": _plain(high[positions]),
+            "mode": "markers",
+            **legend,
+            "marker": marker,
+            "error_y": _range_bars(np.zeros(len(positions)), below[positions], colour),
+            "text": list(labels[positions]),
+            "customdata": hover[positions].tolist(),
+            "hovertemplate": (
+                "<b>%{customdata[1]:,.0f} – %{y:,.0f}</b> in %{text}"
+                "<br>%{customdata[0]:,} claims<extra>%{customdata[2]}</extra>"
+            ),
+        }
+
+    is_named = ranges["claimant_key"].astype(object).isin(named_keys).to_numpy()
+    others = np.flatnonzero(~is_named)
     data = []
+    if len(others):
+        unnamed = len(set(ranges["claimant_key"].astype(object).to_numpy()[others]))
+        data.append(
+            trace(others, OTHERS_COLOUR, _others(unnamed), {"color": OTHERS_COLOUR, "size": 6, "symbol": "square"})
+        )
     for (key, name, interested), positions in sorted(
-        ranges.groupby(["claimant_key", "claimant_name", "interested_party"], sort=True).indices.items()
+        ranges.loc[is_named].groupby(["claimant_key", "claimant_name", "interested_party"], sort=True).indices.items()
     ):
         claimant = _Claimant(str(name), colours.get(key, CLAIMANT_COLOURS[0]), bool(interested))
-        data.append(
-            {
-                "type": "scatter",
-                "x": _plain(middles[positions]),
-                "y": _plain(high[positions]),
-                "mode": "markers",
-                **claimant.legend(),
-                "marker": claimant.markers("square", 8),
-                "error_y": claimant.range_bars(high[positions], below[positions]),
-                "text": list(labels[positions]),
-                "customdata": _plain(numbers[positions]),
-                "hovertemplate": (
-                    "<b>%{customdata[1]:,.0f} – %{y:,.0f}</b> in %{text}"
-                    "<br>%{customdata[0]:,} claims<extra>%{fullData.name}</extra>"
-                ),
-            }
-        )
+        positions = np.flatnonzero(is_named)[positions]
+        data.append(trace(positions, claimant.colour, claimant.legend(), claimant.markers("square", 8)))
     return data, period
 
 

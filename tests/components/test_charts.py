@@ -6,14 +6,17 @@ import tomllib
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from components.charts import (
     CATEGORY_COLOURS,
     CLAIMANT_COLOURS,
     FIGURES_MAX_CLAIMS,
+    FIGURES_NAMED_CLAIMANTS,
     MILESTONE_MIN_GAP,
     MIN_BAND_SHARE,
+    OTHERS_COLOUR,
     QUALIFIER_SYMBOLS,
     SELECTED_COLOUR,
     claimant_colours,
@@ -22,6 +25,7 @@ from components.charts import (
     figures_figure,
     milestone_key,
     milestone_levels,
+    plotly_text,
     timeline_counts_figure,
     timeline_figure,
 )
@@ -285,6 +289,42 @@ def test_many_claims_are_drawn_as_each_claimants_range_per_period(dataset):
     assert len(figure.to_json()) < 40_000
     few = figures_figure(claims.iloc[:FIGURES_MAX_CLAIMS], "troops_deployed", key_events(dataset.events))
     assert sum(len(trace.x) for trace in few.data) == FIGURES_MAX_CLAIMS  # below the limit: one marker per claim
+
+
+def many_claimants(size: int, claimants: int) -> pd.DataFrame:
+    """``synthetic_claims`` spread over ``claimants`` claimants: claimant n has about n times as many figures."""
+    claims = synthetic_claims(size)
+    weights = np.arange(1, claimants + 1, dtype=float)
+    owner = np.random.default_rng(1).choice(claimants, size=size, p=weights / weights.sum())
+    names = np.array([f"Claimant <{number:02d}>" for number in range(claimants)])[owner]
+    return claims.assign(claimant_key=names, claimant_name=names, interested_party=False)
+
+
+@pytest.mark.parametrize("size", [600, FIGURES_MAX_CLAIMS + 500])
+def test_the_legend_names_the_claimants_with_most_figures_and_greys_the_rest(size):
+    claims = many_claimants(size, 40)
+    figure = figures_figure(claims, "troops_deployed", pd.DataFrame({"date_start": [], "title": []}))
+    legend = [trace for trace in figure.data if trace.showlegend]
+    assert len(legend) == FIGURES_NAMED_CLAIMANTS + 1 and len(figure.data) <= 2 * FIGURES_NAMED_CLAIMANTS + 1
+    (others,) = [trace for trace in figure.data if trace.legendgroup == "other claimants"]
+    present = claims["claimant_key"].nunique()
+    assert (
+        others.name == f"{present - FIGURES_NAMED_CLAIMANTS} other claimants" and others.marker.color == OTHERS_COLOUR
+    )
+    assert others.legendrank > max(trace.legendrank or 1000 for trace in legend if trace is not others)
+    counts = claims["claimant_key"].value_counts().rename_axis("key").reset_index()
+    counts = counts.sort_values(["count", "key"], ascending=[False, True]).set_index("key")  # ties by name
+    named = {trace.legendgroup for trace in legend if trace is not others}
+    assert named == {plotly_text(key) for key in counts.index[:FIGURES_NAMED_CLAIMANTS]}
+    # Every claim is still drawn, and the grey marks say whose they are (escaped, as every data text).
+    if size <= FIGURES_MAX_CLAIMS:
+        assert sum(value is not None for trace in figure.data for value in trace.y) == size
+        whose = {row[4] for row in others.customdata if row is not None}
+    else:
+        assert sum(int(row[0]) for trace in figure.data for row in trace.customdata) == size
+        whose = {row[2] for row in others.customdata}
+    assert whose == {plotly_text(key) for key in counts.index[FIGURES_NAMED_CLAIMANTS:]}
+    go.Figure(figure.to_dict())  # Plotly's own validator accepts the gaps and the per-mark hover
 
 
 def test_each_claimant_is_one_revision_line_with_its_own_colour():
