@@ -310,16 +310,19 @@ def _comparison_table(
     found = [
         relation_of(*bounds) for bounds in zip(highest_low.tolist(), lowest_high.tolist(), points.tolist(), strict=True)
     ]
+    # "Who says what" of each figure in a comparison, written once per figure (not for every claim).
+    used, inverse = np.unique(at, return_inverse=True)
+    members = ordered.iloc[used]
     says = (
         (
-            ordered["claimant_name"].astype(object)
+            members["claimant_name"].astype(object)
             + ": "
-            + ordered["figure"].astype(object)
+            + members["figure"].astype(object)
             + " ("
-            + formatted_dates(ordered["as_of"], "%-d %b %Y")
+            + formatted_dates(members["as_of"], "%-d %b %Y")
             + ")"
         )
-        .to_numpy(dtype=object)[at]
+        .to_numpy(dtype=object)[inverse]
         .tolist()
     )
     ids = ordered["claim_id"].to_numpy(dtype=object)[at].tolist()

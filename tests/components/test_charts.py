@@ -364,10 +364,12 @@ def test_milestone_labels_never_overlap():
 def test_comparison_figure_draws_bounds_as_open_ended_bars(dataset):
     claims = claims_with_claimants(dataset, dataset.claims)
     figure = comparison_figure(claims, "Troops deployed, total")
-    bars = [trace for trace in figure.data if trace.mode == "lines"]
-    assert len(bars) == 2
-    over = next(bar for bar in bars if bar.y[0] == "Unnamed sources")
-    assert over.x[0] == 11000 and over.x[1] == figure.layout.xaxis.range[1]  # "over 11,000" runs to the edge
+    bars = figure.layout.shapes
+    assert len(bars) == 2 and len(figure.data) == 1  # a bar per figure, and the marks in one trace
+    over = next(bar for bar in bars if bar.y0 == "Unnamed sources")
+    assert over.x0 == 11000 and over.x1 == figure.layout.xaxis.range[1]  # "over 11,000" runs to the edge
+    (marks,) = figure.data
+    assert list(marks.y) == list(figure.layout.yaxis.categoryarray) and len(marks.text) == len(marks.x) == 2
     assert any(annotation.text.endswith("→") for annotation in figure.layout.annotations)
 
 

@@ -74,6 +74,18 @@ def test_a_claimant_keeps_its_name_whatever_subset_is_shown(crafted):
     assert claims_with_claimants(dataset, stranger)["claimant_name"].tolist() == ["Unnamed sources in unknown outlet"]
 
 
+def test_chosen_claims_are_enriched_as_claims_with_claimants_would(crafted):
+    # chosen_claims takes the added columns from one enrichment of every claim: the same frame, types and all.
+    everything = list(crafted.claims["metric"].unique()), list(crafted.claims["scope"].unique())
+    for rows in (crafted.claims, crafted.claims.iloc[::2], crafted.claims.iloc[[3, 1]]):
+        pd.testing.assert_frame_equal(
+            chosen_claims(crafted, rows, *everything), claims_with_claimants(crafted, rows), check_like=False
+        )
+    # Rows that are not the dataset's are enriched on their own.
+    stranger = crafted.claims.iloc[[0]].set_axis([10_000])
+    assert chosen_claims(crafted, stranger, *everything)["claim_id"].tolist() == stranger["claim_id"].tolist()
+
+
 def test_figures_read_only_in_blogs_can_be_left_out(crafted):
     enriched = claims_with_claimants(crafted, crafted.claims)
     assert enriched.set_index("claim_id").at["blog-estimate", "read_in_kind"] == "blog"
