@@ -76,20 +76,42 @@ def relation(lows: np.ndarray, highs: np.ndarray) -> Relation:
 def relation_of(highest_low: float, lowest_high: float, points: bool) -> Relation:
     """``relation`` from what it reads of the intervals: the highest lower end, the lowest upper end, and whether
     every interval is a point."""
-    if highest_low <= lowest_high:
-        if points:
-            text = "agree"
-        elif lowest_high == OPEN_ABOVE:
-            text = f"consistent: lower bounds only, all true if at least {highest_low:,.0f}"
-        elif highest_low == lowest_high:
-            text = f"consistent: all true at {highest_low:,.0f}"
+    consistent, gap, gap_pct, text = relations(np.array([highest_low]), np.array([lowest_high]), np.array([points]))
+    pct = None if np.isnan(gap_pct[0]) else float(gap_pct[0])
+    return Relation(bool(consistent[0]), float(gap[0]), pct, text[0])
+
+
+def relations(
+    highest_low: np.ndarray, lowest_high: np.ndarray, points: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """``relation_of`` for many sets of figures at once (tens of thousands of comparisons): whether each is
+    consistent, its gap, the gap as a percentage of the lower figure (NaN when none), and its words."""
+    consistent = highest_low <= lowest_high
+    gap = np.where(consistent, 0.0, highest_low - lowest_high)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap_pct = np.where(~consistent & (lowest_high > 0), gap / lowest_high * 100, np.nan)
+    texts = []
+    for high_low, low_high, point, agrees, apart, pct in zip(
+        highest_low.tolist(),
+        lowest_high.tolist(),
+        points.tolist(),
+        consistent.tolist(),
+        gap.tolist(),
+        gap_pct.tolist(),
+        strict=True,
+    ):
+        if not agrees:
+            share = f" ({pct:.0f} % of the lower)" if pct == pct else ""  # NaN: no lower figure to share
+            texts.append(f"differ by {apart:,.0f}{share}")
+        elif point:
+            texts.append("agree")
+        elif low_high == OPEN_ABOVE:
+            texts.append(f"consistent: lower bounds only, all true if at least {high_low:,.0f}")
+        elif high_low == low_high:
+            texts.append(f"consistent: all true at {high_low:,.0f}")
         else:
-            text = f"consistent: all true between {highest_low:,.0f} and {lowest_high:,.0f}"
-        return Relation(True, 0.0, None, text)
-    gap = highest_low - lowest_high
-    pct = gap / lowest_high * 100 if lowest_high > 0 else None
-    share = f" ({pct:.0f} % of the lower)" if pct is not None else ""
-    return Relation(False, gap, pct, f"differ by {gap:,.0f}{share}")
+            texts.append(f"consistent: all true between {high_low:,.0f} and {low_high:,.0f}")
+    return consistent, gap, gap_pct, texts
 
 
 def _counted_from_text(date: object) -> str:
@@ -299,17 +321,18 @@ def _comparison_table(
     lows, highs = claim_bounds(ordered)
     value_high = ordered["value_high"].to_numpy(dtype=float)
     as_of = ordered["as_of"].to_numpy(dtype="datetime64[ns]")
-    # Each comparison's figures lowest first, then oldest, then in date order.
-    order = np.lexsort((at, as_of[at], value_high[at], comparison))
+    # Each comparison's figures lowest first, then oldest, then in date order: every figure ranked once, then
+    # the pairs sorted on one number (a four-key lexsort of 350,000 pairs took 45 ms).
+    rank = np.empty(len(ordered), dtype=np.int64)
+    rank[np.lexsort((np.arange(len(ordered)), as_of, value_high))] = np.arange(len(ordered))
+    order = np.argsort(comparison * len(ordered) + rank[at])
     comparison, at = comparison[order], at[order]
     bounds_at = np.flatnonzero(np.r_[True, comparison[1:] != comparison[:-1]])
     sizes = np.diff(np.r_[bounds_at, len(at)])
     highest_low = np.maximum.reduceat(lows[at], bounds_at)
     lowest_high = np.minimum.reduceat(highs[at], bounds_at)
     points = np.logical_and.reduceat(lows[at] == highs[at], bounds_at)
-    found = [
-        relation_of(*bounds) for bounds in zip(highest_low.tolist(), lowest_high.tolist(), points.tolist(), strict=True)
-    ]
+    consistent, gap, gap_pct, texts = relations(highest_low, lowest_high, points)
     # "Who says what" of each figure in a comparison, written once per figure (not for every claim).
     used, inverse = np.unique(at, return_inverse=True)
     members = ordered.iloc[used]
@@ -341,11 +364,13 @@ def _comparison_table(
             "claimants": sizes,
             "reports": np.add.reduceat(report_counts(ordered).to_numpy(dtype=np.int64)[at], bounds_at),
             "origins": sizes,
-            "consistent": [relation.consistent for relation in found],
-            "gap": [relation.gap for relation in found],
-            "gap_pct": [relation.gap_pct for relation in found],
-            "relation": [relation.text for relation in found],
-            "who_says": ["; ".join(says[start:end]) for start, end in runs],
+            "consistent": consistent,
+            "gap": gap,
+            "gap_pct": gap_pct,
+            # Kept as Python strings: pandas' Arrow strings cost 140 ms to build for 20,000 comparisons (some
+            # 17 MB of "who says what" at a million events), and a table shows one page of them.
+            "relation": pd.Series(texts, dtype=object),
+            "who_says": pd.Series(["; ".join(says[start:end]) for start, end in runs], dtype=object),
             "claim_ids": [tuple(ids[start:end]) for start, end in runs],
         },
         columns=COMPARISON_COLUMNS,
