@@ -155,20 +155,24 @@ def show_notices(container: DeltaGenerator, dataset: Dataset) -> None:
 
 
 PAGE_ROWS = 500
+# A page of rows that each carry a paragraph (a comparison's "who says what": ~1.5 kB at a million events).
+PROSE_PAGE_ROWS = 100
 DOWNLOAD_MAX_ROWS = 100_000  # a bigger export would not fit a small server's memory: narrow the filters instead
 
 
-def page_of(frame: pd.DataFrame, key: str, what: str, order: np.ndarray | None = None) -> pd.DataFrame:
+def page_of(
+    frame: pd.DataFrame, key: str, what: str, order: np.ndarray | None = None, page_rows: int = PAGE_ROWS
+) -> pd.DataFrame:
     """The rows of one page of a long table (in ``order``, row positions, when given), with a page picker
-    when there is more than one page. A table never sends more than PAGE_ROWS rows, however many match,
+    when there is more than one page. A table never sends more than ``page_rows`` rows, however many match,
     and only the page's rows are copied."""
-    pages = max(1, -(-len(frame) // PAGE_ROWS))
+    pages = max(1, -(-len(frame) // page_rows))
     first, last = 0, len(frame)
     if pages > 1:
         picker, note = st.columns([1, 4], vertical_alignment="bottom")
         number = picker.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, value=1, step=1, key=key)
-        first = (min(int(number), pages) - 1) * PAGE_ROWS
-        last = min(first + PAGE_ROWS, len(frame))
+        first = (min(int(number), pages) - 1) * page_rows
+        last = min(first + page_rows, len(frame))
         note.caption(f"{what.capitalize()} {first + 1:,}–{last:,} of {len(frame):,}.")
     return frame.iloc[order[first:last]] if order is not None else frame.iloc[first:last]
 

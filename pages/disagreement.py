@@ -15,7 +15,14 @@ from components.filters import (
     scope_picker,
     window_picker,
 )
-from components.render import current_view, dash_if_missing, empty_state, nothing_to_show, page_of
+from components.render import (
+    PROSE_PAGE_ROWS,
+    current_view,
+    dash_if_missing,
+    empty_state,
+    nothing_to_show,
+    page_of,
+)
 from monitor.claims import ClaimChoices, available_metrics, claimant_order
 from monitor.compare import comparisons
 from monitor.labels import SCOPE_NOUNS, metric_label
@@ -58,7 +65,7 @@ st.markdown(
     f"{len(table) - differing:,}."
 )
 # One page of comparisons at a time (thousands at a million events): the table and the chooser below.
-page = page_of(table, "comparisons_page", "comparisons")
+page = page_of(table, "comparisons_page", "comparisons", page_rows=PROSE_PAGE_ROWS)
 labels = {
     row.Index: f"{row.date:%-d %b %Y} · {metric_label(row.metric)} · {SCOPE_NOUNS[row.scope]}"
     + (f" in {row.place}" if isinstance(row.place, str) and row.place else "")

@@ -73,3 +73,16 @@ def test_figures_draw_each_claimants_range_per_period_above_the_threshold(monkey
     assert spec["data"] and all(trace["marker"]["symbol"] == "square" for trace in spec["data"])
     assert any(note["text"].startswith("selected: ") for note in spec["layout"]["annotations"])
     assert app.metric[0].label == "Troops deployed: sent in total"
+
+
+def test_comparisons_come_a_page_of_paragraphs_at_a_time(monkeypatch):
+    # Each comparison carries a paragraph ("who says what"): pages are shorter than a table's (PROSE_PAGE_ROWS).
+    import components.render as render
+
+    monkeypatch.setattr(render, "PROSE_PAGE_ROWS", 5)
+    app = open_page("pages/disagreement.py")
+    assert not app.exception, app.exception
+    assert len(app.dataframe[0].value) == 5 and len(app.selectbox(key="comparison").options) == 5
+    app.number_input(key="comparisons_page").set_value(2).run()
+    assert not app.exception, app.exception
+    assert "Comparisons 6–10 of" in markdown_text(app)
