@@ -783,12 +783,12 @@ def _range_bars(above: np.ndarray | list, below: np.ndarray | list, colour: str)
 def named_claimants(rows: pd.DataFrame, most: int = FIGURES_NAMED_CLAIMANTS) -> set[str]:
     """The claimant keys a figures chart names in its legend: all, or the ``most`` with the most figures among
     ``rows`` (ties by name); the others are drawn as one grey trace."""
-    counts = rows.groupby(rows["claimant_key"].astype(object), sort=False).agg(
-        claims=("claimant_key", "size"), name=("claimant_name", "first")
-    )
-    if len(counts) <= most:
-        return set(counts.index)
-    return set(counts.sort_values(["claims", "name"], ascending=[False, True], kind="stable").index[:most])
+    codes, keys = pd.factorize(rows["claimant_key"].astype(object).to_numpy())
+    if len(keys) <= most:
+        return set(keys)
+    names = rows["claimant_name"].astype(object).to_numpy()[np.unique(codes, return_index=True)[1]]
+    ranked = pd.DataFrame({"claims": np.bincount(codes), "name": names}, index=keys)
+    return set(ranked.sort_values(["claims", "name"], ascending=[False, True], kind="stable").index[:most])
 
 
 def _others(count: int) -> dict:
