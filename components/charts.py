@@ -51,8 +51,6 @@ TIMELINE_PANELS = [("context", None, DETAIL_FROM), ("detail", DETAIL_FROM, None)
 # (1,526 events: 76 ms and 478 kB a rerun; 1,648: 103 ms and 588 kB), so 2,000 stay near 125 ms and 0.75 MB, and
 # 3,000 would pass 1 MB. The counts view costs 30-70 kB and a few tens of ms at any size (1M events included).
 TIMELINE_MAX_EVENTS = 2_000
-# Up to this many claimants the legend sits under the figures chart, as on the shipped data; more go at its side.
-LEGEND_BELOW_MAX = 10
 # Above this many claims of one metric, the figures chart draws each claimant's range per period. One marker per
 # claim costs ~0.15 kB and ~13 µs (1,500 claims: ~20 ms, 225 kB; 6,000: ~37 ms, 870 kB) and no longer reads;
 # the ranges cost ~15 ms and 30-50 kB at any size.
@@ -652,6 +650,11 @@ def figures_figure(
     label = metric_label(metric)
     colours = colours or claimant_colours(sorted(rows["claimant_key"].unique()))
     named = rows["claimant_key"].isin(named_claimants(rows)).to_numpy()
+    if not named.all():
+        # More claimants than the palette's 12 colours: no colour can stay a claimant's under every filter, so
+        # the named ones get distinct colours, in the legend's order.
+        order = rows.loc[named].drop_duplicates("claimant_key").sort_values("claimant_name", kind="stable")
+        colours = claimant_colours(list(order["claimant_key"]))
     if len(rows) > FIGURES_MAX_CLAIMS:
         data, period = _claim_range_traces(rows, colours, named)
         title = f"{label}: lowest to highest figure per {period}, by claimant ({len(rows):,} claims)"
@@ -681,21 +684,9 @@ def figures_figure(
         "shapes": shapes,
         "annotations": annotations,
     }
-    shown_in_legend = sum(1 for trace in data if trace.get("showlegend", True))
+    shown_in_legend = sum(1 for trace in data if trace.get("showlegend", True))  # FIGURES_NAMED_CLAIMANTS + 1 at most
     # A legend below wraps to one claimant a line on a phone: room for it, so the plot keeps its height there.
     layout["height"] = 560 + 18 * shown_in_legend
-    if shown_in_legend > LEGEND_BELOW_MAX:
-        # Many claimants (a large dataset): a legend below would take the plot's height, so list them at the side.
-        layout["legend"] = {
-            "title": {"text": "Claimant"},
-            "orientation": "v",
-            "x": 1.02,
-            "xanchor": "left",
-            "y": 1,
-            "yanchor": "top",
-            "font": {"size": 11},
-        }
-        layout["height"] = min(max(560, 140 + 18 * shown_in_legend), 900)
     if window is not None:
         layout["xaxis"]["range"] = [str(window[0].date()), str(window[1].date())]
     # A selected event is marked only when it falls in the chart's window: a 1953 event must not stretch it.

@@ -324,6 +324,9 @@ def test_the_legend_names_the_claimants_with_most_figures_and_greys_the_rest(siz
         assert sum(int(row[0]) for trace in figure.data for row in trace.customdata) == size
         whose = {row[2] for row in others.customdata}
     assert whose == {plotly_text(key) for key in counts.index[FIGURES_NAMED_CLAIMANTS:]}
+    # The named claimants in as many colours (the palette has 12), the legend under the chart where a phone has room.
+    assert len({trace.marker.color for trace in legend if trace is not others}) == FIGURES_NAMED_CLAIMANTS
+    assert figure.layout.legend.orientation == "h"
     go.Figure(figure.to_dict())  # Plotly's own validator accepts the gaps and the per-mark hover
 
 
