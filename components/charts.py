@@ -59,6 +59,8 @@ FIGURES_MAX_CLAIMS = 1_500
 # whose hover names each. A trace per claimant cost ~0.6 ms of Plotly per rerun, twice (1,660 claimants at 1M
 # events: most of a second), and a legend of 1,660 names reads as nothing. The shipped data has at most 10 a metric.
 FIGURES_NAMED_CLAIMANTS = 12
+# Pixels from the bottom of the figures chart's plot to its legend: the axis title and sideways year labels.
+LEGEND_GAP_PX = 110
 # Sequential blues for counts: light is few, dark is many (readable in grey too).
 COUNT_SCALE = [[0.0, "#DEEBF7"], [0.35, "#9ECAE1"], [0.7, "#3182BD"], [1.0, "#08306B"]]
 
@@ -678,7 +680,7 @@ def figures_figure(
         "height": 560,
         # Room above the plot for the title and each row of milestone numbers.
         "margin": {"l": 10, "r": 10, "t": 56 + 20 * (max(levels, default=-1) + 1), "b": 10},
-        "legend": {"title": {"text": "Claimant"}, "orientation": "h", "y": -0.17, "yanchor": "top"},
+        "legend": {"title": {"text": "Claimant"}, "orientation": "h", "yanchor": "top"},
         "hoverlabel": {"align": "left"},
         "font": FONT,
         "shapes": shapes,
@@ -687,6 +689,10 @@ def figures_figure(
     shown_in_legend = sum(1 for trace in data if trace.get("showlegend", True))  # FIGURES_NAMED_CLAIMANTS + 1 at most
     # A legend below wraps to one claimant a line on a phone: room for it, so the plot keeps its height there.
     layout["height"] = 560 + 18 * shown_in_legend
+    # The legend starts a fixed distance under the plot, clear of the axis title and of year labels that a phone
+    # turns sideways: in the plot's own units that depends on the plot's height (milestone rows take from it).
+    plot_px = layout["height"] - layout["margin"]["t"] - LEGEND_GAP_PX
+    layout["legend"]["y"] = -LEGEND_GAP_PX / max(plot_px, 200)
     if window is not None:
         layout["xaxis"]["range"] = [str(window[0].date()), str(window[1].date())]
     # A selected event is marked only when it falls in the chart's window: a 1953 event must not stretch it.
