@@ -19,7 +19,7 @@ import pytest
 from benchmarks.generate import generate
 from monitor import load_dataset
 from monitor.aggregate import view_event_keys
-from monitor.claims import chosen_claims, movement_flows
+from monitor.claims import chosen_claims, claimant_order, movement_flows
 from monitor.compare import HEADLINE_SCOPES, headline, headline_places
 from monitor.events import key_events, most_important, place_event_counts, with_labels
 from monitor.filtering import Filters, apply_filters
@@ -72,6 +72,7 @@ def test_what_pages_compute_over_the_filtered_rows_never_reads_the_long_text(fol
         headline(claims, "troops_deployed")
         headline_places(claims, "troops_deployed")
         movement_flows(dataset, view.claims)
+        claimant_order(dataset, "troops_deployed")
     events = {name: resident_share(dataset.events[name]) for name in EVENT_TEXT}
     assert max(events.values()) < 0.2, str(events)
     # The claims' text columns span a few dozen pages here, so the neighbours of the narrow columns read around
