@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ import pyarrow
 import pyarrow.compute as pc
 
 from monitor.actors import state_of
-from monitor.cache import EntryWriter, content_key, give_back, read_cached
+from monitor.cache import EntryWriter, content_key, give_back, read_ahead, read_cached
 from monitor.changelog import readable_release
 from monitor.errors import DataValidationError, Problem, reading_order
 from monitor.files import (
@@ -136,6 +136,29 @@ def _take(values: pd.Series, positions: np.ndarray) -> pd.Series:
     else:
         wrapped = pd.arrays.ArrowExtensionArray(taken)
     return pd.Series(wrapped, name=values.name)
+
+
+def scanned(values: pd.Series) -> Iterator[pd.Series]:
+    """``values`` in the pieces it is stored in, for a scan of every row (a search): each piece is read ahead
+    whole, and its pages are given back when the next is asked for, so a scan of a million events' prose holds
+    one chunk of it in memory, not the column (monitor.cache.give_back)."""
+    array = values.array
+    if not isinstance(array, pd.arrays.ArrowExtensionArray | pd.arrays.ArrowStringArray):
+        yield values
+        return
+    arrow = pyarrow.array(array, from_pandas=True)
+    chunks = arrow.chunks if isinstance(arrow, pyarrow.ChunkedArray) else [arrow]
+    if not chunks:
+        yield values
+        return
+    start = 0
+    for chunk in chunks:
+        read_ahead(chunk)
+        try:
+            yield values.iloc[start : start + len(chunk)]
+        finally:
+            give_back(chunk)
+        start += len(chunk)
 
 
 def link_table(lists: pd.Series) -> pd.DataFrame:
