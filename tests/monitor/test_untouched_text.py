@@ -105,6 +105,13 @@ def test_the_measure_sees_a_column_read_whole(folder):
     assert resident_share(notes) > 0.9
 
 
+def test_a_cached_load_leaves_none_of_its_files_in_memory(folder):
+    # Read in place (Arrow-backed) or copied by pandas: either way the mapped pages are given back once read.
+    dataset = load_dataset(folder)
+    in_place = ["event_id", "actors", "source_ids", *TABLES["events"].long_text_columns]
+    assert {column: resident_share(dataset.events[column]) for column in in_place} == dict.fromkeys(in_place, 0.0)
+
+
 @pytest.mark.parametrize("stored", ["folder", "streamed_folder"])
 def test_the_rows_shown_leave_none_of_the_prose_in_memory(stored, request):
     dataset = load_dataset(request.getfixturevalue(stored))
