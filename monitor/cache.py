@@ -373,7 +373,7 @@ def _read_arrow(path: Path) -> pd.DataFrame:
     mapped = _map(path)
     table = pyarrow.ipc.open_file(pyarrow.BufferReader(pyarrow.py_buffer(mapped))).read_all()
     frame = table.to_pandas(types_mapper=_list_as_arrow)
-    _advise(mapped, "MADV_DONTNEED", 0, len(mapped))
+    _release(mapped, 0, len(mapped))
     return frame
 
 
@@ -387,26 +387,23 @@ def _map(path: Path) -> mmap.mmap:
 
 
 def _read_text(path: Path) -> pd.DataFrame:
-    """A prose file, mapped so that a read maps only what it needs and its pages can be given back.
+    """A prose file, mapped so that the pages read through it can be given back (:func:`give_back`).
 
-    Advised random: a read from a file no longer in the page cache then reads and maps its own page, not the
-    megabytes around it (:func:`read_ahead` reads a chunk ahead when a scan needs all of it). Opening the file
-    reads each record batch's header, which maps the folio around each (24 MB for a million events' prose): given
-    back at once. No cell is copied: the columns are views of the mapping."""
+    Opening it reads each record batch's header, which maps the folio around each (24 MB for a million events'
+    prose): given back at once. No cell is copied: the columns are views of the mapping."""
     mapped = _map(path)
-    _advise(mapped, "MADV_RANDOM", 0, len(mapped))
     buffer = pyarrow.py_buffer(mapped)
     table = pyarrow.ipc.open_file(pyarrow.BufferReader(buffer)).read_all()
     frame = table.to_pandas(types_mapper=_list_as_arrow)
     with _MAPPINGS_LOCK:
         _MAPPINGS[:] = [mapping for mapping in _MAPPINGS if mapping[2]() is not None]
         _MAPPINGS.append((buffer.address, buffer.size, weakref.ref(mapped)))
-    _advise(mapped, "MADV_DONTNEED", 0, len(mapped))
+    _release(mapped, 0, len(mapped))
     return frame
 
 
-# Prose files mapped by _read_text: (address, length, the map while it lives). Only ranges of these are ever
-# advised: memory of any other kind released by MADV_DONTNEED would lose its contents.
+# Prose files mapped by _read_text: (address, length, the map while it lives). give_back releases ranges of these
+# only: memory of any other kind released by MADV_DONTNEED would lose its contents.
 _MAPPINGS: list[tuple[int, int, weakref.ref[mmap.mmap]]] = []
 _MAPPINGS_LOCK = threading.Lock()
 # A folio read at the edge of a chunk reaches past it, and is mapped whole: what is released is rounded out to the
@@ -421,42 +418,24 @@ def give_back(array: pyarrow.Array) -> None:
     microseconds. What is released is only what counts in the process's memory, which otherwise keeps every folio
     a read touched (taking 500 rows in date order from a million events' prose kept 120 MB). Nothing happens for
     an array that does not lie in a mapped prose file, or where the system has no ``madvise``."""
-    found = _mapped_span(array, _RELEASE_ALIGN)
-    if found:
-        mapped, start, length = found
-        _advise(mapped, "MADV_DONTNEED", start, length)
-
-
-def read_ahead(array: pyarrow.Array) -> None:
-    """Have the system read the cached prose ``array`` lies in ahead, in large reads: for a scan of a whole chunk
-    (a search), which the random advice would otherwise read page by page (ten times slower from disk)."""
-    found = _mapped_span(array, mmap.PAGESIZE)
-    if found:
-        mapped, start, length = found
-        _advise(mapped, "MADV_WILLNEED", start, length)
-
-
-def _mapped_span(array: pyarrow.Array, align: int) -> tuple[mmap.mmap, int, int] | None:
-    """The mapped prose file ``array``'s buffers lie in, and their span in it (rounded out to ``align``)."""
     spans = [(buffer.address, buffer.address + buffer.size) for buffer in array.buffers() if buffer and buffer.size]
     if not spans:
-        return None
+        return
     low, high = min(start for start, _ in spans), max(end for _, end in spans)
     with _MAPPINGS_LOCK:
         live = [(address, length, mapping()) for address, length, mapping in _MAPPINGS]
     for address, length, mapped in live:
         if mapped is not None and address <= low < address + length:
-            start = (low - address) // align * align
-            end = min(-(-(high - address) // align) * align, length)
-            return mapped, start, end - start
-    return None
+            start = (low - address) // _RELEASE_ALIGN * _RELEASE_ALIGN
+            end = min(-(-(high - address) // _RELEASE_ALIGN) * _RELEASE_ALIGN, length)
+            _release(mapped, start, end - start)
 
 
-def _advise(mapped: mmap.mmap, advice: str, start: int, length: int) -> None:
+def _release(mapped: mmap.mmap, start: int, length: int) -> None:
     # The mapping is a read-only view of the file: pages dropped from it are read again from the page cache.
-    # An advice the system lacks (no madvise, or not this one) is skipped: it only saves memory or time.
-    if length > 0 and hasattr(mmap, advice):
-        mapped.madvise(getattr(mmap, advice), start, length)
+    # Where the system has no madvise, nothing is done: it only saves memory.
+    if length > 0 and hasattr(mmap, "MADV_DONTNEED"):
+        mapped.madvise(mmap.MADV_DONTNEED, start, length)
 
 
 def _list_as_arrow(arrow_type: pyarrow.DataType) -> pd.ArrowDtype | None:

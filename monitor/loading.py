@@ -20,7 +20,7 @@ import pyarrow
 import pyarrow.compute as pc
 
 from monitor.actors import state_of
-from monitor.cache import EntryWriter, content_key, give_back, read_ahead, read_cached
+from monitor.cache import EntryWriter, content_key, give_back, read_cached
 from monitor.changelog import readable_release
 from monitor.errors import DataValidationError, Problem, reading_order
 from monitor.files import (
@@ -139,9 +139,9 @@ def _take(values: pd.Series, positions: np.ndarray) -> pd.Series:
 
 
 def scanned(values: pd.Series) -> Iterator[pd.Series]:
-    """``values`` in the pieces it is stored in, for a scan of every row (a search): each piece is read ahead
-    whole, and its pages are given back when the next is asked for, so a scan of a million events' prose holds
-    one chunk of it in memory, not the column (monitor.cache.give_back)."""
+    """``values`` in the pieces it is stored in, for a scan of every row (a search): the pages of each piece are
+    given back when the next is asked for, so a scan of a million events' prose holds one chunk of it in memory,
+    not the column (monitor.cache.give_back)."""
     array = values.array
     if not isinstance(array, pd.arrays.ArrowExtensionArray | pd.arrays.ArrowStringArray):
         yield values
@@ -153,7 +153,6 @@ def scanned(values: pd.Series) -> Iterator[pd.Series]:
         return
     start = 0
     for chunk in chunks:
-        read_ahead(chunk)
         try:
             yield values.iloc[start : start + len(chunk)]
         finally:
