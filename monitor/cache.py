@@ -2,7 +2,10 @@
 
 Each table is written as an uncompressed Arrow IPC file and read back memory-mapped: a later load takes
 milliseconds, and the text columns stay in the page cache instead of the process's own memory (a million
-events fit in a few hundred MB). An entry is named by a digest of the exact CSV bytes and of the code that
+events fit in a few hundred MB). A page of a mapped file still counts in the process's memory once read, with its
+neighbours (the kernel maps the whole folio it sits in, up to 512 kB here): :func:`give_back` lets go of the
+pages of the prose that a few rows were just read from.
+An entry is named by a digest of the exact CSV bytes and of the code that
 parses and validates them, so an edited file or a new schema is validated afresh; a damaged entry, or one whose
 tables lack their columns, is skipped with a warning and rewritten by the next validation.
 A cache that cannot be written (read-only folder) is skipped: loading still works, only slower.
@@ -17,12 +20,15 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import mmap
 import os
 import re
 import shutil
 import stat
 import tempfile
+import threading
 import warnings
+import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -353,7 +359,7 @@ def _read_table(entry: Path, name: str) -> pd.DataFrame:
     prose = _long_text(name)
     if not prose:
         return frame
-    text = _read_arrow(entry / f"{name}.text.arrow")
+    text = _read_text(entry / f"{name}.text.arrow")
     if len(text) != len(frame) or set(text.columns) & set(frame.columns):
         raise pyarrow.ArrowInvalid(f"{name}.text.arrow does not match {name}.arrow")
     columns = [column for column in TABLES[name].columns if column in frame.columns or column in text.columns]
@@ -361,8 +367,75 @@ def _read_table(entry: Path, name: str) -> pd.DataFrame:
 
 
 def _read_arrow(path: Path) -> pd.DataFrame:
-    table = pyarrow.ipc.open_file(pyarrow.memory_map(str(path), "r")).read_all()
-    return table.to_pandas(types_mapper=_list_as_arrow)
+    """A table file, memory-mapped. Its pages are given back once it is read: the columns pandas copied (dates,
+    codes) need not stay mapped as well, and those it reads in place are mapped again when used (37 MB less in
+    every page at 1M events)."""
+    mapped = _map(path)
+    table = pyarrow.ipc.open_file(pyarrow.BufferReader(pyarrow.py_buffer(mapped))).read_all()
+    frame = table.to_pandas(types_mapper=_list_as_arrow)
+    _release(mapped, 0, len(mapped))
+    return frame
+
+
+def _map(path: Path) -> mmap.mmap:
+    """The file mapped read-only: what the columns read from it view, and keep alive (the Arrow buffer holds it)."""
+    try:
+        with open(path, "rb") as handle:
+            return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except ValueError as error:  # an empty file cannot be mapped: a damaged entry
+        raise pyarrow.ArrowInvalid(f"{path.name}: {error}") from None
+
+
+def _read_text(path: Path) -> pd.DataFrame:
+    """A prose file, mapped so that the pages read through it can be given back (:func:`give_back`).
+
+    Opening it reads each record batch's header, which maps the folio around each (24 MB for a million events'
+    prose): given back at once. No cell is copied: the columns are views of the mapping."""
+    mapped = _map(path)
+    buffer = pyarrow.py_buffer(mapped)
+    table = pyarrow.ipc.open_file(pyarrow.BufferReader(buffer)).read_all()
+    frame = table.to_pandas(types_mapper=_list_as_arrow)
+    with _MAPPINGS_LOCK:
+        _MAPPINGS[:] = [mapping for mapping in _MAPPINGS if mapping[2]() is not None]
+        _MAPPINGS.append((buffer.address, buffer.size, weakref.ref(mapped)))
+    _release(mapped, 0, len(mapped))
+    return frame
+
+
+# Prose files mapped by _read_text: (address, length, the map while it lives). give_back releases ranges of these
+# only: memory of any other kind released by MADV_DONTNEED would lose its contents.
+_MAPPINGS: list[tuple[int, int, weakref.ref[mmap.mmap]]] = []
+_MAPPINGS_LOCK = threading.Lock()
+# A folio read at the edge of a chunk reaches past it, and is mapped whole: what is released is rounded out to the
+# largest folio the page cache makes (a PMD, 2 MB on x86-64 and arm64 with 4 kB pages).
+_RELEASE_ALIGN = 2 << 20
+
+
+def give_back(array: pyarrow.Array) -> None:
+    """Let go of this process's pages of the cached prose that ``array`` (a chunk of a prose column) lies in.
+
+    The file stays mapped and its pages stay in the system's page cache: a later read maps them again in
+    microseconds. What is released is only what counts in the process's memory, which otherwise keeps every folio
+    a read touched (taking 500 rows in date order from a million events' prose kept 120 MB). Nothing happens for
+    an array that does not lie in a mapped prose file, or where the system has no ``madvise``."""
+    spans = [(buffer.address, buffer.address + buffer.size) for buffer in array.buffers() if buffer and buffer.size]
+    if not spans:
+        return
+    low, high = min(start for start, _ in spans), max(end for _, end in spans)
+    with _MAPPINGS_LOCK:
+        live = [(address, length, mapping()) for address, length, mapping in _MAPPINGS]
+    for address, length, mapped in live:
+        if mapped is not None and address <= low < address + length:
+            start = (low - address) // _RELEASE_ALIGN * _RELEASE_ALIGN
+            end = min(-(-(high - address) // _RELEASE_ALIGN) * _RELEASE_ALIGN, length)
+            _release(mapped, start, end - start)
+
+
+def _release(mapped: mmap.mmap, start: int, length: int) -> None:
+    # The mapping is a read-only view of the file: pages dropped from it are read again from the page cache.
+    # Where the system has no madvise, nothing is done: it only saves memory.
+    if length > 0 and hasattr(mmap, "MADV_DONTNEED"):
+        mapped.madvise(mmap.MADV_DONTNEED, start, length)
 
 
 def _list_as_arrow(arrow_type: pyarrow.DataType) -> pd.ArrowDtype | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ import pyarrow
 import pyarrow.compute as pc
 
 from monitor.actors import state_of
-from monitor.cache import EntryWriter, content_key, read_cached
+from monitor.cache import EntryWriter, content_key, give_back, read_cached
 from monitor.changelog import readable_release
 from monitor.errors import DataValidationError, Problem, reading_order
 from monitor.files import (
@@ -88,7 +88,8 @@ class Dataset:
 
         A large table's prose is memory-mapped in chunks (it was written as it was validated), and Arrow's take
         on a chunked column first joins its chunks: a copy of the whole column (at a million events, 667 MB of
-        prose for 500 rows shown). Each chunk is taken from on its own instead."""
+        prose for 500 rows shown). Each chunk is taken from on its own instead, and the pages of the prose read
+        are given back once its rows are copied out (monitor.cache.give_back)."""
         table = self.table(name)
         return pd.DataFrame(
             {column: _take(table[column], positions) for column in columns}, index=pd.RangeIndex(len(positions))
@@ -109,25 +110,55 @@ def _take(values: pd.Series, positions: np.ndarray) -> pd.Series:
     array = values.array
     if not isinstance(array, pd.arrays.ArrowExtensionArray | pd.arrays.ArrowStringArray):
         return values.take(positions).reset_index(drop=True)
-    chunked = pyarrow.chunked_array(pyarrow.array(array, from_pandas=True))
-    if chunked.num_chunks <= 1:
-        return values.take(positions).reset_index(drop=True)
-    starts = np.cumsum([0, *(len(chunk) for chunk in chunked.chunks)])
+    arrow = pyarrow.array(array, from_pandas=True)
+    # The chunks as they are: wrapping them in a new ChunkedArray checks each one, which reads a page of every chunk
+    # (and the kernel maps its neighbours: 24 MB of a million events' prose per column).
+    chunks = arrow.chunks if isinstance(arrow, pyarrow.ChunkedArray) else [arrow]
+    if len(chunks) <= 1:
+        taken = values.take(positions).reset_index(drop=True)
+        for chunk in chunks:
+            give_back(chunk)
+        return taken
+    starts = np.cumsum([0, *(len(chunk) for chunk in chunks)])
     positions = np.asarray(positions, dtype=np.int64)
     which = np.searchsorted(starts, positions, side="right") - 1
     order = np.argsort(which, kind="stable")
-    pieces = [
-        chunked.chunk(int(chunk)).take(pyarrow.array(positions[order][which[order] == chunk] - starts[chunk]))
-        for chunk in np.unique(which)
-    ]
+    pieces = []
+    for number in np.unique(which):
+        chunk = chunks[number]
+        pieces.append(chunk.take(pyarrow.array(positions[order][which[order] == number] - starts[number])))
+        # The rows read are copied out: the pages of the prose they were read from need not stay in memory.
+        give_back(chunk)
     # Gathered chunk by chunk, then put back in the order asked for (a few rows: cheap).
-    gathered = pyarrow.chunked_array(pieces, type=chunked.type).combine_chunks()
+    gathered = pyarrow.chunked_array(pieces, type=arrow.type).combine_chunks()
     taken = gathered.take(pyarrow.array(np.argsort(order, kind="stable")))
     if isinstance(array, pd.arrays.ArrowStringArray):
         wrapped = pd.arrays.ArrowStringArray(taken, dtype=array.dtype)  # the same str dtype (NaN for empty)
     else:
         wrapped = pd.arrays.ArrowExtensionArray(taken)
     return pd.Series(wrapped, name=values.name)
+
+
+def scanned(values: pd.Series) -> Iterator[pd.Series]:
+    """``values`` in the pieces it is stored in, for a scan of every row (a search): the pages of each piece are
+    given back when the next is asked for, so a scan of a million events' prose holds one chunk of it in memory,
+    not the column (monitor.cache.give_back)."""
+    array = values.array
+    if not isinstance(array, pd.arrays.ArrowExtensionArray | pd.arrays.ArrowStringArray):
+        yield values
+        return
+    arrow = pyarrow.array(array, from_pandas=True)
+    chunks = arrow.chunks if isinstance(arrow, pyarrow.ChunkedArray) else [arrow]
+    if not chunks:
+        yield values
+        return
+    start = 0
+    for chunk in chunks:
+        try:
+            yield values.iloc[start : start + len(chunk)]
+        finally:
+            give_back(chunk)
+        start += len(chunk)
 
 
 def link_table(lists: pd.Series) -> pd.DataFrame:

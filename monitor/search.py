@@ -5,11 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from monitor.loading import Dataset
+from monitor.loading import Dataset, scanned
 
 
 def _contains(values: pd.Series, query: str) -> np.ndarray:
-    return values.str.contains(query, case=False, regex=False).fillna(False).to_numpy(dtype=bool)
+    # Piece by piece as stored: a memory-mapped column's pages are given back as the search moves on.
+    hits = [
+        piece.str.contains(query, case=False, regex=False).fillna(False).to_numpy(dtype=bool)
+        for piece in scanned(values)
+    ]
+    return np.concatenate(hits)
 
 
 def search_events(dataset: Dataset, events: pd.DataFrame, query: str) -> pd.DataFrame:

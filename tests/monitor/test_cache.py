@@ -7,12 +7,13 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from conftest import set_cell
 
 from monitor import DataValidationError, load_dataset
 from monitor import cache as cache_module
-from monitor.cache import CACHE_DIR_VARIABLE, CACHE_FOLDER, cache_key, cache_root
+from monitor.cache import CACHE_DIR_VARIABLE, CACHE_FOLDER, EntryWriter, cache_key, cache_root, give_back
 from monitor.config import PROJECT_ROOT
 from monitor.loading import DERIVED_TABLES
 from monitor.schema import TABLES
@@ -140,3 +141,36 @@ def test_a_large_table_streams_even_where_no_cache_can_be_kept(shipped_copy, mon
     for name in TABLES:
         pd.testing.assert_frame_equal(streamed.table(name), fresh.table(name))
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_streamed_prose_reads_back_as_written(tmp_path):
+    """Prose streamed in chunks comes back cell for cell (empty, missing, not ASCII, longer than a page), in the
+    chunks it was written in (tests/monitor/test_untouched_text.py: and none of it stays in memory once read)."""
+    columns = TABLES["events"].long_text_columns
+    cells = ["", None, "Курськ — 평양 «quoted»", "x" * 10_000, "plain"]
+    chunks = [
+        pd.DataFrame(
+            {
+                column: pd.Series([cells[(row + number + place) % len(cells)] for row in range(40)], dtype="str")
+                for place, column in enumerate(columns)
+            }
+        )
+        for number in range(3)
+    ]
+    with EntryWriter(tmp_path / "data") as writer:
+        for chunk in chunks:
+            writer.write_text("events", chunk)
+        ids = pd.DataFrame({"event_id": [f"event-{row}" for row in range(120)]})
+        read = writer.read_back({"events": ids}, "key", publish=False)["events"]
+    # The staging folder is gone: the mapping keeps the file.
+    pd.testing.assert_frame_equal(read[columns], pd.concat(chunks, ignore_index=True))
+    assert list(read.columns) == ["event_id", *columns]
+    assert pa.array(read["summary"].array).num_chunks == 3
+
+
+def test_giving_back_memory_that_is_not_a_mapped_prose_file_changes_nothing():
+    # Released by mistake, the process's own memory would read back as zeros.
+    text = ["word " * 2_000] * 300
+    array = pa.array(text, pa.large_string())
+    give_back(array)
+    assert array.to_pylist() == text
