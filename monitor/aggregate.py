@@ -112,12 +112,31 @@ class EventKeys:
         )
 
 
-def event_keys(events: pd.DataFrame, lane_of: Mapping[str, str]) -> EventKeys:
-    """``EventKeys`` of ``events`` (date_start, category, and actors as a list column of actor ids).
+def _lane_masks_of_links(
+    links: pd.DataFrame, rows: int, lane_of: Mapping[str, str]
+) -> tuple[np.ndarray, list[str]] | None:
+    """``_lane_masks`` from a dataset's event-actor links (``Dataset.event_actors``: event_row, actor_id as
+    categories) instead of the actors lists: integer codes, nothing read from the lists' text."""
+    ids = [str(actor) for actor in links["actor_id"].cat.categories]
+    lane_names = sorted({lane_of.get(actor, actor) for actor in ids})
+    if len(lane_names) > 62:
+        return None
+    position = {lane: number for number, lane in enumerate(lane_names)}
+    bit = np.left_shift(np.int64(1), np.array([position[lane_of.get(actor, actor)] for actor in ids], dtype=np.int64))
+    masks = np.zeros(rows, dtype=np.int64)
+    np.bitwise_or.at(masks, links["event_row"].to_numpy(), bit[links["actor_id"].cat.codes.to_numpy()])
+    return masks, lane_names
+
+
+def event_keys(events: pd.DataFrame, lane_of: Mapping[str, str], links: pd.DataFrame | None = None) -> EventKeys:
+    """``EventKeys`` of ``events`` (date_start, category, and actors as a list column of actor ids; or, given
+    ``links``, the dataset's event-actor links, which a cached dataset has without reading the lists).
 
     A million events take a few hundred milliseconds, so a page builds this once per dataset.
     """
-    bits = _lane_masks(events["actors"], lane_of)
+    bits = (
+        _lane_masks(events["actors"], lane_of) if links is None else _lane_masks_of_links(links, len(events), lane_of)
+    )
     if bits is not None:
         masks, lanes = bits
         lane_sets, unique = pd.factorize(masks, sort=True)  # hashing: no sorted copies of a million masks
@@ -139,7 +158,11 @@ def event_keys(events: pd.DataFrame, lane_of: Mapping[str, str]) -> EventKeys:
 def view_event_keys(dataset: Dataset, shown: pd.DataFrame) -> EventKeys:
     """The ``EventKeys`` of the events shown (rows of ``dataset.events`` or of a view, whose index is their row
     position): built once per dataset and kept with it, then taken by row."""
-    keys = dataset.memo("timeline_event_keys", lambda: event_keys(dataset.events, lane_names(dataset.actors)))
+    # From the event-actor links: the actors lists of a million events, read whole, took 166 MB at their peak.
+    keys = dataset.memo(
+        "timeline_event_keys",
+        lambda: event_keys(dataset.events, lane_names(dataset.actors), links=dataset.event_actors),
+    )
     return keys if len(shown) == len(dataset.events) else keys.take(shown.index.to_numpy())
 
 

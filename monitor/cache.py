@@ -371,8 +371,10 @@ def _read_arrow(path: Path) -> pd.DataFrame:
     codes) need not stay mapped as well, and those it reads in place are mapped again when used (37 MB less in
     every page at 1M events)."""
     mapped = _map(path)
-    table = pyarrow.ipc.open_file(pyarrow.BufferReader(pyarrow.py_buffer(mapped))).read_all()
+    buffer = pyarrow.py_buffer(mapped)
+    table = pyarrow.ipc.open_file(pyarrow.BufferReader(buffer)).read_all()
     frame = table.to_pandas(types_mapper=_list_as_arrow)
+    _remember(mapped, buffer)
     _release(mapped, 0, len(mapped))
     return frame
 
@@ -395,15 +397,19 @@ def _read_text(path: Path) -> pd.DataFrame:
     buffer = pyarrow.py_buffer(mapped)
     table = pyarrow.ipc.open_file(pyarrow.BufferReader(buffer)).read_all()
     frame = table.to_pandas(types_mapper=_list_as_arrow)
-    with _MAPPINGS_LOCK:
-        _MAPPINGS[:] = [mapping for mapping in _MAPPINGS if mapping[2]() is not None]
-        _MAPPINGS.append((buffer.address, buffer.size, weakref.ref(mapped)))
+    _remember(mapped, buffer)
     _release(mapped, 0, len(mapped))
     return frame
 
 
-# Prose files mapped by _read_text: (address, length, the map while it lives). give_back releases ranges of these
-# only: memory of any other kind released by MADV_DONTNEED would lose its contents.
+def _remember(mapped: mmap.mmap, buffer: pyarrow.Buffer) -> None:
+    with _MAPPINGS_LOCK:
+        _MAPPINGS[:] = [mapping for mapping in _MAPPINGS if mapping[2]() is not None]
+        _MAPPINGS.append((buffer.address, buffer.size, weakref.ref(mapped)))
+
+
+# Cached files mapped by _read_arrow and _read_text: (address, length, the map while it lives). give_back releases
+# ranges of these only: memory of any other kind released by MADV_DONTNEED would lose its contents.
 _MAPPINGS: list[tuple[int, int, weakref.ref[mmap.mmap]]] = []
 _MAPPINGS_LOCK = threading.Lock()
 # A folio read at the edge of a chunk reaches past it, and is mapped whole: what is released is rounded out to the
@@ -412,7 +418,7 @@ _RELEASE_ALIGN = 2 << 20
 
 
 def give_back(array: pyarrow.Array) -> None:
-    """Let go of this process's pages of the cached prose that ``array`` (a chunk of a prose column) lies in.
+    """Let go of this process's pages of the cached file that ``array`` (a chunk of a column read in place) lies in.
 
     The file stays mapped and its pages stay in the system's page cache: a later read maps them again in
     microseconds. What is released is only what counts in the process's memory, which otherwise keeps every folio

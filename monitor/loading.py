@@ -73,6 +73,7 @@ class Dataset:
         self.events = self.events.reset_index(drop=True)
         if self.event_actors is None:
             self.event_actors = link_table(self.events["actors"])
+            given_back(self.events["actors"])  # read whole once, then used a few rows at a time
         if self.event_span_end is None:
             self.event_span_end = span_end(self.events)
 
@@ -159,6 +160,16 @@ def scanned(values: pd.Series) -> Iterator[pd.Series]:
         finally:
             give_back(chunk)
         start += len(chunk)
+
+
+def given_back(values: pd.Series) -> None:
+    """Give back the pages of a column read in place from a cached file once a scan of all of it is done
+    (monitor.cache.give_back): read whole, a million events' actor lists would otherwise stay in memory."""
+    array = values.array
+    if isinstance(array, pd.arrays.ArrowExtensionArray | pd.arrays.ArrowStringArray):
+        arrow = pyarrow.array(array, from_pandas=True)
+        for chunk in arrow.chunks if isinstance(arrow, pyarrow.ChunkedArray) else [arrow]:
+            give_back(chunk)
 
 
 def link_table(lists: pd.Series) -> pd.DataFrame:

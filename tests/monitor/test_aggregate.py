@@ -127,3 +127,18 @@ def test_more_lanes_than_bits_in_an_integer_are_still_counted_per_lane():
     (counts,) = lane_period_counts(keys, [(None, None)])
     assert len(counts.lanes) == 70 and counts.total == 140
     assert (counts.counts.sum(axis=(1, 2)) == 2).all()  # each lane: its own event and the one with everyone
+
+
+def test_event_keys_from_the_event_actor_links_are_those_of_the_actors_lists(tmp_path):
+    # The timeline builds its keys from the links a cached dataset already has, never reading the lists' text.
+    from benchmarks.generate import generate
+
+    generate(3_000, tmp_path / "data", seed=5, text="short")
+    for dataset in (SHIPPED, load_dataset(tmp_path / "data", use_cache=False)):
+        lanes = actor_lanes(dataset.actors)
+        from_lists = event_keys(dataset.events, lanes)
+        from_links = event_keys(dataset.events, lanes, links=dataset.event_actors)
+        assert from_links.lanes == from_lists.lanes
+        np.testing.assert_array_equal(from_links.lane_sets, from_lists.lane_sets)
+        np.testing.assert_array_equal(from_links.lane_bits, from_lists.lane_bits)
+        np.testing.assert_array_equal(from_links.categories, from_lists.categories)
