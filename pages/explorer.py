@@ -7,7 +7,14 @@ from functools import partial
 import streamlit as st
 
 from components.explorer import record_table, render_claim_card, select_claim, selected_claim_id
-from components.render import current_view, download_buttons, empty_state, page_of, render_event_detail
+from components.render import (
+    PROSE_PAGE_ROWS,
+    current_view,
+    download_buttons,
+    empty_state,
+    page_of,
+    render_event_detail,
+)
 from components.selection import select_event, selected_event
 from monitor.explorer import (
     CLAIM_COLUMNS,
@@ -44,7 +51,10 @@ with claims_tab:
         empty_state("claims")
     else:
         chosen = record_table(
-            dressed_claims(dataset, page_of(claims, "claims_page", "claims")), CLAIM_COLUMNS, "claim_id", "claims_table"
+            dressed_claims(dataset, page_of(claims, "claims_page", "claims", page_rows=PROSE_PAGE_ROWS)),
+            CLAIM_COLUMNS,
+            "claim_id",
+            "claims_table",
         )
         if chosen is not None:
             select_claim(chosen)
@@ -59,7 +69,9 @@ with events_tab:
     if events.empty:
         empty_state("events")
     else:
-        shown = dressed_events(dataset, page_of(events, "events_page", "events", order=by_date))
+        shown = dressed_events(
+            dataset, page_of(events, "events_page", "events", order=by_date, page_rows=PROSE_PAGE_ROWS)
+        )
         chosen = record_table(shown, EVENT_COLUMNS, "event_id", "events_table")
         if chosen is not None:
             select_event(chosen or None)

@@ -9,7 +9,7 @@ import pytest
 from apptest import open_page
 
 from benchmarks.generate import generate
-from components.render import PAGE_ROWS
+from components.render import PROSE_PAGE_ROWS
 from monitor import load_dataset
 from monitor.explorer import CLAIM_COLUMNS, column_names
 from monitor.schema import TABLES
@@ -32,16 +32,17 @@ def test_events_are_paged_by_date_and_the_downloads_count_every_row(large_folder
     app = open_page("pages/explorer.py")
     assert not app.exception, app.exception
     table = events_table(app)
-    assert len(table) == PAGE_ROWS and table["date_start"].is_monotonic_increasing
+    assert len(table) == PROSE_PAGE_ROWS and table["date_start"].is_monotonic_increasing
     assert table["summary"].notna().all()  # the detail columns come back for the rows shown
     assert table["actors"].str.len().gt(0).all()  # lists shown as "PRK;RUS" text
     labels = [button.label for button in app.get("download_button")]
     assert "Download 1,200 rows as CSV" in labels
     assert [tab.label for tab in app.tabs][:2] == [f"Claims ({len(dataset.claims):,})", "Events (1,200)"]
 
-    app.number_input(key="events_page").set_value(3).run()
+    pages = -(-1_200 // PROSE_PAGE_ROWS)
+    app.number_input(key="events_page").set_value(pages).run()
     last_page = events_table(app)
-    assert len(last_page) == 1_200 - 2 * PAGE_ROWS
+    assert len(last_page) == 1_200 - (pages - 1) * PROSE_PAGE_ROWS
     assert last_page["date_start"].min() >= table["date_start"].max()
 
 
@@ -50,7 +51,7 @@ def test_search_narrows_the_pages(large_folder, monkeypatch):
     app = open_page("pages/explorer.py", {"q": "Treaty event"})
     assert not app.exception, app.exception
     table = events_table(app)
-    assert 0 < len(table) < PAGE_ROWS and table["title"].str.startswith("Treaty event").all()
+    assert 0 < len(table) < PROSE_PAGE_ROWS and table["title"].str.startswith("Treaty event").all()
     assert not [widget for widget in app.number_input if widget.key == "events_page"]
 
 
