@@ -85,3 +85,12 @@ def test_a_views_claims_leave_out_the_long_text_and_claim_details_puts_it_back_f
     detailed = claim_details(dataset, rows)
     pd.testing.assert_frame_equal(detailed[dataset.claims.columns], dataset.claims.iloc[[1]])
     assert claim_details(dataset, dataset.claims) is dataset.claims  # nothing missing: nothing looked up
+
+
+def test_a_view_takes_its_events_and_claims_only_when_read(dataset):
+    # The disagreement page reads claims only: a million events' rows are never copied for it.
+    view = apply_filters(dataset, Filters(start=pd.Timestamp("2024-01-01")))
+    assert view.summary.startswith(f"showing {int(view.event_mask.sum()):,} of {len(dataset.events):,} events")
+    assert "events" not in vars(view)  # the count came from the mask
+    assert view.claims is view.claims and "events" not in vars(view)
+    assert len(view.events) == int(view.event_mask.sum()) and view.events is view.events
