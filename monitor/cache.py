@@ -359,7 +359,7 @@ def _read_table(entry: Path, name: str) -> pd.DataFrame:
     prose = _long_text(name)
     if not prose:
         return frame
-    text = _read_text(entry / f"{name}.text.arrow")
+    text = _read_arrow(entry / f"{name}.text.arrow")
     if len(text) != len(frame) or set(text.columns) & set(frame.columns):
         raise pyarrow.ArrowInvalid(f"{name}.text.arrow does not match {name}.arrow")
     columns = [column for column in TABLES[name].columns if column in frame.columns or column in text.columns]
@@ -367,9 +367,11 @@ def _read_table(entry: Path, name: str) -> pd.DataFrame:
 
 
 def _read_arrow(path: Path) -> pd.DataFrame:
-    """A table file, memory-mapped. Its pages are given back once it is read: the columns pandas copied (dates,
-    codes) need not stay mapped as well, and those it reads in place are mapped again when used (37 MB less in
-    every page at 1M events)."""
+    """A table file (its prose file too), memory-mapped. Its pages are given back once it is read: the columns
+    pandas copied (dates, codes) need not stay mapped as well, and those it reads in place (the prose: no cell is
+    copied) are mapped again when used and can be given back again (:func:`give_back`). Opening a prose file
+    reads each record batch's header, which maps the folio around each (24 MB for a million events' prose); the
+    others' copied columns kept 37 MB in every page at 1M events."""
     mapped = _map(path)
     buffer = pyarrow.py_buffer(mapped)
     table = pyarrow.ipc.open_file(pyarrow.BufferReader(buffer)).read_all()
@@ -388,27 +390,13 @@ def _map(path: Path) -> mmap.mmap:
         raise pyarrow.ArrowInvalid(f"{path.name}: {error}") from None
 
 
-def _read_text(path: Path) -> pd.DataFrame:
-    """A prose file, mapped so that the pages read through it can be given back (:func:`give_back`).
-
-    Opening it reads each record batch's header, which maps the folio around each (24 MB for a million events'
-    prose): given back at once. No cell is copied: the columns are views of the mapping."""
-    mapped = _map(path)
-    buffer = pyarrow.py_buffer(mapped)
-    table = pyarrow.ipc.open_file(pyarrow.BufferReader(buffer)).read_all()
-    frame = table.to_pandas(types_mapper=_list_as_arrow)
-    _remember(mapped, buffer)
-    _release(mapped, 0, len(mapped))
-    return frame
-
-
 def _remember(mapped: mmap.mmap, buffer: pyarrow.Buffer) -> None:
     with _MAPPINGS_LOCK:
         _MAPPINGS[:] = [mapping for mapping in _MAPPINGS if mapping[2]() is not None]
         _MAPPINGS.append((buffer.address, buffer.size, weakref.ref(mapped)))
 
 
-# Cached files mapped by _read_arrow and _read_text: (address, length, the map while it lives). give_back releases
+# Cached files mapped by _read_arrow: (address, length, the map while it lives). give_back releases
 # ranges of these only: memory of any other kind released by MADV_DONTNEED would lose its contents.
 _MAPPINGS: list[tuple[int, int, weakref.ref[mmap.mmap]]] = []
 _MAPPINGS_LOCK = threading.Lock()
