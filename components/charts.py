@@ -651,14 +651,15 @@ def figures_figure(
     rows = claims.loc[(claims["metric"] == metric).to_numpy() & ~claims["beside_total"].to_numpy(dtype=bool)]
     label = metric_label(metric)
     colours = colours or claimant_colours(sorted(rows["claimant_key"].unique()))
-    named = rows["claimant_key"].isin(named_claimants(rows)).to_numpy()
+    named_keys = named_claimants(rows)
+    named = rows["claimant_key"].isin(named_keys).to_numpy()
     if not named.all():
         # More claimants than the palette's 12 colours: no colour can stay a claimant's under every filter, so
         # the named ones get distinct colours, in the legend's order.
         order = rows.loc[named].drop_duplicates("claimant_key").sort_values("claimant_name", kind="stable")
         colours = claimant_colours(list(order["claimant_key"]))
     if len(rows) > FIGURES_MAX_CLAIMS:
-        data, period = _claim_range_traces(rows, colours, named)
+        data, period = _claim_range_traces(rows, colours, named_keys)
         title = f"{label}: lowest to highest figure per {period}, by claimant ({len(rows):,} claims)"
     else:
         data = _others_revision_trace(rows.loc[~named].sort_values(["as_of", "reported_on"], kind="stable"))
@@ -888,13 +889,10 @@ def _revision_trace(columns: dict[str, np.ndarray], claimant: _Claimant, scope: 
     }
 
 
-def _claim_range_traces(
-    rows: pd.DataFrame, colours: dict[str, str], named: np.ndarray | None = None
-) -> tuple[list[dict], str]:
-    """One trace per named claimant (``named``: a flag per row; all when None), one grey trace for the others:
-    per period a bar from the claimant's lowest to its highest figure, a square at the top."""
+def _claim_range_traces(rows: pd.DataFrame, colours: dict[str, str], named_keys: set[str]) -> tuple[list[dict], str]:
+    """One trace per named claimant (``named_claimants``), one grey trace for the others: per period a bar from
+    the claimant's lowest to its highest figure, a square at the top."""
     ranges, period = claim_ranges(rows)
-    named_keys = set(rows["claimant_key"].astype(object)) if named is None else set(rows["claimant_key"].loc[named])
     starts = ranges["start"].to_numpy(dtype="datetime64[ns]")
     middles = _epoch_ms(starts + (ranges["end"].to_numpy(dtype="datetime64[ns]") - starts) / 2)
     high = ranges["highest"].to_numpy(dtype=float)

@@ -28,6 +28,8 @@ TABLE_ROWS = 500
 MAX_BINS = 80
 # Cells of the (period, category, set of lanes) table counted in one bincount; beyond, lane by lane.
 _MAX_TABLE = 4_000_000
+# Lanes that fit as bits of one int64 (beyond, a row's lanes are a row of a membership matrix).
+_MASK_LANES = 62
 
 
 def _list_array(lists: pd.Series) -> pa.ListArray:
@@ -44,11 +46,15 @@ def _actor_codes(array: pa.ListArray, lane_of: Mapping[str, str]) -> tuple[np.nd
     """The actors of a list array, flattened: each one's lane number, the lane names (sorted) and, as indices
     into the flattened actors, the distinct actor ids ``dictionary`` is built from."""
     encoded = pc.list_flatten(array).dictionary_encode()
-    ids = encoded.dictionary.to_pylist()
+    lookup, lane_names = _lane_numbers(encoded.dictionary.to_pylist(), lane_of)
+    return lookup, encoded.indices.to_numpy(zero_copy_only=False), lane_names
+
+
+def _lane_numbers(ids: list[str], lane_of: Mapping[str, str]) -> tuple[np.ndarray, list[str]]:
+    """Each distinct actor id's lane number, and the lane names (sorted)."""
     lane_names = sorted({lane_of.get(actor, actor) for actor in ids})
     position = {lane: number for number, lane in enumerate(lane_names)}
-    lookup = np.array([position[lane_of.get(actor, actor)] for actor in ids], dtype=np.int64)
-    return lookup, encoded.indices.to_numpy(zero_copy_only=False), lane_names
+    return np.array([position[lane_of.get(actor, actor)] for actor in ids], dtype=np.int64), lane_names
 
 
 def lane_membership(actors: pd.Series, lane_of: Mapping[str, str]) -> tuple[np.ndarray, list[str]]:
@@ -68,7 +74,7 @@ def _lane_masks(actors: pd.Series, lane_of: Mapping[str, str]) -> tuple[np.ndarr
     an integer per actor: a million events take tens of MB, not hundreds."""
     array = _list_array(actors)
     lookup, indices, lane_names = _actor_codes(array, lane_of)
-    if len(lane_names) > 62:
+    if len(lane_names) > _MASK_LANES:
         return None
     offsets = array.offsets.to_numpy()
     starts, lengths = offsets[:-1] - offsets[0], np.diff(offsets)
@@ -117,12 +123,10 @@ def _lane_masks_of_links(
 ) -> tuple[np.ndarray, list[str]] | None:
     """``_lane_masks`` from a dataset's event-actor links (``Dataset.event_actors``: event_row, actor_id as
     categories) instead of the actors lists: integer codes, nothing read from the lists' text."""
-    ids = [str(actor) for actor in links["actor_id"].cat.categories]
-    lane_names = sorted({lane_of.get(actor, actor) for actor in ids})
-    if len(lane_names) > 62:
+    lookup, lane_names = _lane_numbers([str(actor) for actor in links["actor_id"].cat.categories], lane_of)
+    if len(lane_names) > _MASK_LANES:
         return None
-    position = {lane: number for number, lane in enumerate(lane_names)}
-    bit = np.left_shift(np.int64(1), np.array([position[lane_of.get(actor, actor)] for actor in ids], dtype=np.int64))
+    bit = np.left_shift(np.int64(1), lookup)
     masks = np.zeros(rows, dtype=np.int64)
     np.bitwise_or.at(masks, links["event_row"].to_numpy(), bit[links["actor_id"].cat.codes.to_numpy()])
     return masks, lane_names

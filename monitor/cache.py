@@ -4,7 +4,7 @@ Each table is written as an uncompressed Arrow IPC file and read back memory-map
 milliseconds, and the text columns stay in the page cache instead of the process's own memory (a million
 events fit in a few hundred MB). A page of a mapped file still counts in the process's memory once read, with its
 neighbours (the kernel maps the whole folio it sits in, up to 512 kB here): :func:`give_back` lets go of the
-pages of the prose that a few rows were just read from.
+pages that a few rows, or a scan, were just read from.
 An entry is named by a digest of the exact CSV bytes and of the code that
 parses and validates them, so an edited file or a new schema is validated afresh; a damaged entry, or one whose
 tables lack their columns, is skipped with a warning and rewritten by the next validation.
@@ -411,7 +411,7 @@ def give_back(array: pyarrow.Array) -> None:
     The file stays mapped and its pages stay in the system's page cache: a later read maps them again in
     microseconds. What is released is only what counts in the process's memory, which otherwise keeps every folio
     a read touched (taking 500 rows in date order from a million events' prose kept 120 MB). Nothing happens for
-    an array that does not lie in a mapped prose file, or where the system has no ``madvise``."""
+    an array that does not lie in a mapped cache file, or where the system has no ``madvise``."""
     spans = [(buffer.address, buffer.address + buffer.size) for buffer in array.buffers() if buffer and buffer.size]
     if not spans:
         return

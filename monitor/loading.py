@@ -108,17 +108,12 @@ class Dataset:
 
 
 def _take(values: pd.Series, positions: np.ndarray) -> pd.Series:
-    array = values.array
-    if not isinstance(array, pd.arrays.ArrowExtensionArray | pd.arrays.ArrowStringArray):
+    chunks = _stored_chunks(values)
+    if chunks is None:
         return values.take(positions).reset_index(drop=True)
-    arrow = pyarrow.array(array, from_pandas=True)
-    # The chunks as they are: wrapping them in a new ChunkedArray checks each one, which reads a page of every chunk
-    # (and the kernel maps its neighbours: 24 MB of a million events' prose per column).
-    chunks = arrow.chunks if isinstance(arrow, pyarrow.ChunkedArray) else [arrow]
     if len(chunks) <= 1:
         taken = values.take(positions).reset_index(drop=True)
-        for chunk in chunks:
-            give_back(chunk)
+        given_back(values)
         return taken
     starts = np.cumsum([0, *(len(chunk) for chunk in chunks)])
     positions = np.asarray(positions, dtype=np.int64)
@@ -131,10 +126,10 @@ def _take(values: pd.Series, positions: np.ndarray) -> pd.Series:
         # The rows read are copied out: the pages of the prose they were read from need not stay in memory.
         give_back(chunk)
     # Gathered chunk by chunk, then put back in the order asked for (a few rows: cheap).
-    gathered = pyarrow.chunked_array(pieces, type=arrow.type).combine_chunks()
+    gathered = pyarrow.chunked_array(pieces, type=chunks[0].type).combine_chunks()
     taken = gathered.take(pyarrow.array(np.argsort(order, kind="stable")))
-    if isinstance(array, pd.arrays.ArrowStringArray):
-        wrapped = pd.arrays.ArrowStringArray(taken, dtype=array.dtype)  # the same str dtype (NaN for empty)
+    if isinstance(values.array, pd.arrays.ArrowStringArray):
+        wrapped = pd.arrays.ArrowStringArray(taken, dtype=values.dtype)  # the same str dtype (NaN for empty)
     else:
         wrapped = pd.arrays.ArrowExtensionArray(taken)
     return pd.Series(wrapped, name=values.name)
@@ -144,12 +139,7 @@ def scanned(values: pd.Series) -> Iterator[pd.Series]:
     """``values`` in the pieces it is stored in, for a scan of every row (a search): the pages of each piece are
     given back when the next is asked for, so a scan of a million events' prose holds one chunk of it in memory,
     not the column (monitor.cache.give_back)."""
-    array = values.array
-    if not isinstance(array, pd.arrays.ArrowExtensionArray | pd.arrays.ArrowStringArray):
-        yield values
-        return
-    arrow = pyarrow.array(array, from_pandas=True)
-    chunks = arrow.chunks if isinstance(arrow, pyarrow.ChunkedArray) else [arrow]
+    chunks = _stored_chunks(values)
     if not chunks:
         yield values
         return
@@ -165,11 +155,19 @@ def scanned(values: pd.Series) -> Iterator[pd.Series]:
 def given_back(values: pd.Series) -> None:
     """Give back the pages of a column read in place from a cached file once a scan of all of it is done
     (monitor.cache.give_back): read whole, a million events' actor lists would otherwise stay in memory."""
+    for chunk in _stored_chunks(values) or []:
+        give_back(chunk)
+
+
+def _stored_chunks(values: pd.Series) -> list[pyarrow.Array] | None:
+    """An Arrow-backed column's chunks as they are stored (None for a NumPy-backed column). Not wrapped in a new
+    ChunkedArray: that checks each chunk, which reads a page of every chunk (and the kernel maps its neighbours:
+    24 MB of a million events' prose per column)."""
     array = values.array
-    if isinstance(array, pd.arrays.ArrowExtensionArray | pd.arrays.ArrowStringArray):
-        arrow = pyarrow.array(array, from_pandas=True)
-        for chunk in arrow.chunks if isinstance(arrow, pyarrow.ChunkedArray) else [arrow]:
-            give_back(chunk)
+    if not isinstance(array, pd.arrays.ArrowExtensionArray | pd.arrays.ArrowStringArray):
+        return None
+    arrow = pyarrow.array(array, from_pandas=True)
+    return arrow.chunks if isinstance(arrow, pyarrow.ChunkedArray) else [arrow]
 
 
 def link_table(lists: pd.Series) -> pd.DataFrame:
